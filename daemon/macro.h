@@ -17,8 +17,12 @@
 #define _sentinel_ __attribute__((sentinel))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+#ifndef MIN
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
 
 #define TAKE_PTR(p)                            \
         ({                                     \

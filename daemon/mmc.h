@@ -207,7 +207,8 @@ typedef struct MmcDiscInfo {
 } MmcDiscInfo;
 
 /* Needs bytes 0..11 (the track/session MSBs); fields past what was returned read as 0. -EBADMSG when the
- * first track number is 0, or first > last track in last session on a non-blank disc. */
+ * Disc Information Length claims fewer than 10 bytes, or on a non-blank disc when the first track in the
+ * last session is above the last one or no session is counted. */
 int mmc_parse_disc_information(const uint8_t *buf, size_t len, MmcDiscInfo *ret);
 
 /* ---- READ TRACK INFORMATION (MMC-6 6.27.3, Table 575 "Track Information Block") ---- */

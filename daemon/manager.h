@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Wires udev events, drive state, probe jobs and the bus together. */
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "drive.h"
+#include "udev-monitor.h"
+#include "worker.h"
+
+typedef struct DriveBus DriveBus;
+typedef struct Manager Manager;
+
+typedef struct ManagedDrive {
+        Manager *manager;
+        Drive *drive;
+        DriveBus *bus;
+        sd_event_source *retry_timer;
+} ManagedDrive;
+
+struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+        DeviceWatch *watch;
+        WorkerPool *workers;
+        unsigned command_timeout_ms;
+
+        ManagedDrive **drives; /* stable addresses: timers and bus slots point at them */
+        size_t n_drives;
+        uint64_t next_instance;
+
+        sd_event_source *drives_changed; /* deferred Manager.Drives emission */
+        unsigned probes_run;             /* for the status line and the benchmarks */
+};
+
+int manager_new(sd_event *event, Manager **ret);
+Manager *manager_free(Manager *m);
+
+/* Subscribes to udev and adds the drives present. Call after the bus objects are registered. */
+int manager_start(Manager *m);
+
+ManagedDrive *manager_find(Manager *m, const char *name);
+ManagedDrive *manager_find_by_path(Manager *m, const char *path);
+
+/* Asks for fresh data; starts a probe if none runs. Returns the generation that will answer. */
+uint64_t manager_request_probe(Manager *m, ManagedDrive *md);
+
+/* Runs blocking drive I/O off the event loop. */
+int manager_submit(Manager *m, worker_fn work, worker_done_fn done, void *userdata);
+
+void manager_update_status(Manager *m);
+
+/* Event handlers, also called by tests and by the fault-injection seam. */
+void manager_drive_added(void *userdata, const DriveInfo *info);
+void manager_drive_removed(void *userdata, const char *name);
+void manager_drive_changed(void *userdata, const char *name, uint64_t diskseq, bool media_change);
+void manager_resynced(void *userdata, char **present);
