@@ -135,7 +135,7 @@ name=org.example.MultisessionSequential
 root=/org/example/MultisessionSequential
 drive=$root/drive/sr0
 bc=(busctl --address="$address")
-gc=(gdbus call --address="$address" --dest=$name)
+gc=(gdbus call --address="$address" --dest="$name")
 
 echo "1..17"
 
