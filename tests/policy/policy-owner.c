@@ -8,8 +8,7 @@
  * Every method and the writable property are SD_BUS_VTABLE_UNPRIVILEGED: sd-bus then lets any caller
  * through, and whatever is refused is refused by the bus policy alone.
  *
- *   policy-owner ADDRESS             own the name, print "READY" and serve until SIGTERM
- *   policy-owner ADDRESS --try-own   only request the name; exit 0 if granted, else print the error
+ *   policy-owner ADDRESS   own the name, print "READY" and serve until SIGTERM
  */
 
 #include <errno.h>
@@ -164,7 +163,7 @@ int main(int argc, char *argv[]) {
         int r;
 
         if (argc < 2) {
-                fprintf(stderr, "usage: %s ADDRESS [--try-own]\n", argv[0]);
+                fprintf(stderr, "usage: %s ADDRESS\n", argv[0]);
                 return 2;
         }
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -174,9 +173,6 @@ int main(int argc, char *argv[]) {
                 fprintf(stderr, "connect %s: %s\n", argv[1], strerror(-r));
                 return 1;
         }
-        if (argc > 2 && strcmp(argv[2], "--try-own") == 0)
-                return request_name(bus) < 0 ? 1 : 0;
-
         if (sd_bus_add_object_manager(bus, NULL, ROOT) < 0 ||
             sd_bus_add_object_vtable(bus, NULL, ROOT, "org.example.MultisessionSequential.Manager",
                                      manager_vtable, NULL) < 0 ||
