@@ -49,7 +49,7 @@ enum {
 const PropertyDef drive_properties[] = {
         { IFACE_SEQUENTIAL, "IsSupportedOnCurrentMediaState", "b", false, P_SEQ_SUPPORTED },
         { IFACE_SEQUENTIAL, "InUse", "b", false, P_SEQ_IN_USE },
-        { IFACE_SEQUENTIAL, "ImportRecorder", "o", true, P_SEQ_IMPORT_RECORDER },
+        { IFACE_SEQUENTIAL, "ImportRecorder", "o", false, P_SEQ_IMPORT_RECORDER },
         { IFACE_SEQUENTIAL, "FreeSectorsOnMedia", "i", false, P_SEQ_FREE },
         { IFACE_SEQUENTIAL, "IsFirstDataSession", "b", false, P_SEQ_FIRST_DATA },
         { IFACE_SEQUENTIAL, "LastWrittenAddressOfPreviousSession", "i", false, P_SEQ_LAST_WRITTEN },
