@@ -334,6 +334,10 @@ int mmc_parse_disc_information(const uint8_t *buf, size_t len, MmcDiscInfo *ret)
         total = (size_t) be16(buf) + 2;
         if (total < 12)
                 return -EBADMSG;
+        /* Standard disc information is 34 bytes plus 8 per OPC table entry (byte 33 counts at most
+         * 255): a longer claim is a firmware's garbage, and nothing after it can be trusted. */
+        if (total > 34 + 8 * 255)
+                return -EBADMSG;
         eff = MIN(len, total);
         if (eff < 12)
                 return -EBADMSG;

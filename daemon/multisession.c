@@ -348,9 +348,11 @@ int multisession_derive(const ProbeData *d, MediaState *ret) {
         }
         s.seq_first_data_session = !data_in_complete_sessions(d, ncomplete);
 
-        if (s.seq_in_use && blank_like)
+        /* Published whatever the interface: it is the drive's word about where a write would go (on
+         * BD-R POW and fresh restricted-overwrite DVD-RW too), −1 where it has none. */
+        if (blank_like)
                 s.seq_next_writable = 0; /* "Blank media begin writing at location zero." */
-        else if (s.seq_in_use && di->disc_status == MMC_DISC_STATUS_APPENDABLE && d->have_next && d->next.nwa_v)
+        else if (di->disc_status == MMC_DISC_STATUS_APPENDABLE && d->have_next && d->next.nwa_v)
                 s.seq_next_writable = lba_clamp(next_nwa(&d->next));
 
         if (s.seq_in_use && di->disc_status <= MMC_DISC_STATUS_APPENDABLE && d->have_next)
@@ -375,8 +377,8 @@ int multisession_derive(const ProbeData *d, MediaState *ret) {
                 s.rw_total_sectors = d->have_capacity && d->capacity.last_lba > 0
                                              ? lba_clamp((uint64_t) d->capacity.last_lba + 1)
                                              : 0;
-                if (d->have_last && d->last.lra_v)
-                        s.rw_last_written = lba_clamp(d->last.lra);
+                if (d->have_next && d->next.lra_v)
+                        s.rw_last_written = lba_clamp(d->next.lra);
         }
 
         s.media_status = media_status(d, &s, blank_like, damaged);

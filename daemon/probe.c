@@ -11,7 +11,7 @@
  *   DVD/BD sequential blank        3  + TI next
  *   DVD/BD sequential appendable   5  + TI next, TI by session (first track), TI last (saved when equal)
  *   DVD/BD sequential closed       5  + TI by session, TI last, READ CAPACITY
- *   overwritable                   4  + READ CAPACITY, TI last
+ *   overwritable                 ≤ 6  + READ CAPACITY, TI by session, TI last complete, TI last (shared when equal)
  *   ROM, or no READ TRACK INFO     5  + READ TOC formats 0 and 1, READ CAPACITY
  */
 
@@ -188,15 +188,35 @@ static int probe_once(Transport *t, ProbeData *d) {
                 return probe_from_toc(t, d);
 
         if (profile_is_overwritable(p, d->config.pow_current)) {
+                /* The disc's last track carries the LRA (RandomWrite's LastWrittenAddress) and, on BD-R
+                 * POW, the NWA; the last complete session gives the previous-session values. */
                 r = read_capacity(t, &d->capacity);
                 if (r < 0 && !IN_SET_SOFT(r))
                         return r;
                 d->have_capacity = r >= 0;
-                if (di->last_track_last_session > 0) {
-                        r = read_track(t, MMC_TI_TRACK, di->last_track_last_session, &d->last);
+                if (ncomplete > 0) {
+                        r = read_track(t, MMC_TI_SESSION, ncomplete, &d->first);
+                        if (r < 0 && !IN_SET_SOFT(r))
+                                return r;
+                        d->have_first = r >= 0;
+                }
+                if (d->have_first && d->first.track == last) {
+                        d->last = d->first;
+                        d->have_last = true;
+                } else if (ncomplete > 0 && last > 0) {
+                        r = read_track(t, MMC_TI_TRACK, last, &d->last);
                         if (r < 0 && !IN_SET_SOFT(r))
                                 return r;
                         d->have_last = r >= 0;
+                }
+                if (d->have_last && d->last.track == di->last_track_last_session) {
+                        d->next = d->last;
+                        d->have_next = true;
+                } else if (di->last_track_last_session > 0) {
+                        r = read_track(t, MMC_TI_TRACK, di->last_track_last_session, &d->next);
+                        if (r < 0 && !IN_SET_SOFT(r))
+                                return r;
+                        d->have_next = r >= 0;
                 }
                 return 0;
         }

@@ -203,8 +203,8 @@ static void test_bdr_pow(void) {
         d->config.pow_current = true;
         d->have_capacity = true;
         d->capacity.last_lba = 12219391;
-        d->have_last = true;
-        d->last = (MmcTrackInfo) { .track = 2, .session = 2, .lra_v = true, .lra = 40031 };
+        d->have_next = true;
+        d->next = (MmcTrackInfo) { .track = 2, .session = 2, .lra_v = true, .lra = 40031 };
         g_assert_cmpint(multisession_derive(d, &s), ==, 0);
         g_assert_false(s.seq_in_use);
         g_assert_true(s.rw_in_use);

@@ -517,9 +517,14 @@ static void test_disc_information(void) {
         check_all_cuts(di_cdr, sizeof di_cdr, 0, 2, check_disc_info, &di_cdr_expected);
         check_all_cuts(di_bdr, sizeof di_bdr, 0, 2, check_disc_info, &di_bdr_expected);
 
-        /* Garbage length FFFFh: cut at what arrived. */
+        /* A length no disc information can have (34 bytes + 255 OPC entries of 8 at most) is garbage;
+         * the longest legal one is cut at what arrived. */
         memcpy(b, di_cdr, sizeof b);
         put_be16(b, 0xffff);
+        g_assert_cmpint(mmc_parse_disc_information(b, sizeof b, &d), ==, -EBADMSG);
+        put_be16(b, 34 + 8 * 255 - 1);
+        g_assert_cmpint(mmc_parse_disc_information(b, sizeof b, &d), ==, -EBADMSG);
+        put_be16(b, 34 + 8 * 255 - 2);
         check_disc_info(b, sizeof b, sizeof b, &di_cdr_expected);
 
         /* Contradictions on a written disc (appendable, complete, other): first > last track in the last

@@ -47,7 +47,10 @@ static void test_commands(gconstpointer data) {
 static const char *expected_state(const EmuTrack *t) {
         const char *s = emu_track_state_string(t);
 
-        /* The disc format says "blank" for a blank track; the bus says "invisible" for the same. */
+        /* The Damage bit wins over the recording state (MMC-6 6.27.3.7: damaged, not closed); the disc
+         * format says "blank" for a blank track where the bus says "invisible". */
+        if (t->damage)
+                return "damaged";
         return g_str_equal(s, "blank") ? "invisible" : s;
 }
 
