@@ -15,39 +15,6 @@
 
 #define DEFAULT_PROFILES "0x08 0x09 0x0a 0x10 0x11 0x12 0x13 0x14 0x15 0x1a 0x1b 0x2b 0x40 0x41 0x43"
 
-static const char *const track_state_table[_EMU_TRACK_STATE_MAX] = {
-        [EMU_TRACK_COMPLETE] = "complete",   [EMU_TRACK_INCOMPLETE] = "incomplete",
-        [EMU_TRACK_INVISIBLE] = "invisible", [EMU_TRACK_BLANK] = "blank",
-        [EMU_TRACK_RESERVED] = "reserved",   [EMU_TRACK_DAMAGED] = "damaged",
-};
-
-const char *emu_track_state_to_string(EmuTrackState s) {
-        if (s < 0 || s >= _EMU_TRACK_STATE_MAX)
-                return NULL;
-        return track_state_table[s];
-}
-
-EmuTrackState emu_track_state_from_string(const char *s) {
-        for (int i = 0; i < _EMU_TRACK_STATE_MAX; i++)
-                if (g_strcmp0(s, track_state_table[i]) == 0)
-                        return i;
-        return _EMU_TRACK_STATE_INVALID;
-}
-
-/* MMC-6 Table 91: 08h–0Ah CD family, 10h–2Bh DVD family (incl. DVD+R DL), 40h–43h BD. HD DVD (50h–5Ah) is
- * counted with DVD for the 16-block ECC unit. */
-bool emu_profile_is_cd(uint16_t p) {
-        return p >= 0x08 && p <= 0x0a;
-}
-
-bool emu_profile_is_dvd(uint16_t p) {
-        return (p >= 0x10 && p <= 0x2b) || (p >= 0x50 && p <= 0x5a);
-}
-
-bool emu_profile_is_bd(uint16_t p) {
-        return p >= 0x40 && p <= 0x43;
-}
-
 /* DVD-R, DVD-RW sequential, DVD-R DL and BD-R: written in incremental (packet) mode. */
 static bool profile_is_incremental(uint16_t p) {
         return p == 0x11 || p == 0x14 || p == 0x15 || p == 0x16 || p == 0x41 || p == 0x42;
@@ -272,12 +239,59 @@ static int parse_sense_triple(Parser *p, const char *s, EmuQuirk *q) {
         return 0;
 }
 
+/* The FORMAT.md quirk table: name, then what each argument is. */
+typedef enum QuirkArg {
+        ARG_NONE,
+        ARG_OPCODE, /* 0..0xff */
+        ARG_SENSE,  /* SK/ASC/ASCQ in hex */
+        ARG_COUNT,  /* a number into EmuQuirk.n */
+} QuirkArg;
+
+static const struct {
+        const char *name;
+        EmuQuirkType type;
+        QuirkArg arg1, arg2;
+        uint32_t max; /* for ARG_COUNT */
+} quirk_table[] = {
+        { "becoming_ready", EMU_QUIRK_BECOMING_READY, ARG_COUNT, ARG_NONE, 1000000 },
+        { "unit_attention", EMU_QUIRK_UNIT_ATTENTION, ARG_NONE, ARG_NONE, 0 },
+        { "sense", EMU_QUIRK_SENSE, ARG_OPCODE, ARG_SENSE, 0 },
+        { "short", EMU_QUIRK_SHORT, ARG_OPCODE, ARG_COUNT, 0xffffff },
+        { "garbage", EMU_QUIRK_GARBAGE, ARG_OPCODE, ARG_NONE, 0 },
+        { "delay", EMU_QUIRK_DELAY, ARG_OPCODE, ARG_COUNT, 600000 /* ms */ },
+        { "timeout", EMU_QUIRK_TIMEOUT, ARG_OPCODE, ARG_NONE, 0 },
+        { "gone", EMU_QUIRK_GONE, ARG_NONE, ARG_NONE, 0 },
+        { "cd_nwa_minus_150", EMU_QUIRK_CD_NWA_MINUS_150, ARG_NONE, ARG_NONE, 0 },
+        { "no_toc1", EMU_QUIRK_NO_TOC1, ARG_NONE, ARG_NONE, 0 },
+        { "no_track_info", EMU_QUIRK_NO_TRACK_INFO, ARG_NONE, ARG_NONE, 0 },
+};
+
+static int parse_quirk_arg(Parser *p, const char *quirk, QuirkArg kind, uint32_t max, const char *s, EmuQuirk *q) {
+        g_autofree char *what = g_strdup_printf("quirk %s", quirk);
+        uint32_t v = 0;
+        int r;
+
+        switch (kind) {
+        case ARG_OPCODE:
+                r = parse_u32(p, what, s, 0xff, &v);
+                q->opcode = (uint8_t) v;
+                return r;
+        case ARG_SENSE:
+                return parse_sense_triple(p, s, q);
+        case ARG_COUNT:
+                r = parse_u32(p, what, s, max, &v);
+                q->n = v;
+                return r;
+        default:
+                return 0;
+        }
+}
+
 static int parse_quirk(Parser *p, const char *value) {
         g_auto(GStrv) raw = g_strsplit_set(value, " \t", -1);
         g_autoptr(GPtrArray) w = g_ptr_array_new();
         EmuQuirk q = {};
-        int64_t v;
-        int r = 0;
+        int r;
 
         for (char **s = raw; *s; s++)
                 if (**s)
@@ -285,78 +299,29 @@ static int parse_quirk(Parser *p, const char *value) {
         if (w->len == 0)
                 return fail(p, "quirk: empty");
 
-#define WORD(i) ((const char *) g_ptr_array_index(w, i))
-#define NEED(n)                                                                                        \
-        do {                                                                                           \
-                if (w->len != (n))                                                                     \
-                        return fail(p, "quirk %s: expected %u argument(s)", WORD(0), (unsigned) (n) - 1); \
-        } while (0)
+        for (size_t i = 0; i < G_N_ELEMENTS(quirk_table); i++) {
+                const char *name = g_ptr_array_index(w, 0);
+                unsigned n_args = (quirk_table[i].arg1 != ARG_NONE) + (quirk_table[i].arg2 != ARG_NONE);
 
-        if (strcmp(WORD(0), "becoming_ready") == 0) {
-                NEED(2);
-                q.type = EMU_QUIRK_BECOMING_READY;
-                r = parse_number(p, "quirk becoming_ready", WORD(1), 0, 1000000, &v);
-                q.n = (unsigned) v;
-        } else if (strcmp(WORD(0), "unit_attention") == 0) {
-                NEED(1);
-                q.type = EMU_QUIRK_UNIT_ATTENTION;
-        } else if (strcmp(WORD(0), "sense") == 0) {
-                NEED(3);
-                q.type = EMU_QUIRK_SENSE;
-                r = parse_number(p, "quirk sense opcode", WORD(1), 0, 0xff, &v);
-                if (r >= 0) {
-                        q.opcode = (uint8_t) v;
-                        r = parse_sense_triple(p, WORD(2), &q);
+                if (strcmp(name, quirk_table[i].name) != 0)
+                        continue;
+                if (w->len != n_args + 1)
+                        return fail(p, "quirk %s: expected %u argument(s)", name, n_args);
+                q.type = quirk_table[i].type;
+                if (n_args >= 1) {
+                        r = parse_quirk_arg(p, name, quirk_table[i].arg1, quirk_table[i].max, g_ptr_array_index(w, 1), &q);
+                        if (r < 0)
+                                return r;
                 }
-        } else if (strcmp(WORD(0), "short") == 0) {
-                NEED(3);
-                q.type = EMU_QUIRK_SHORT;
-                r = parse_number(p, "quirk short opcode", WORD(1), 0, 0xff, &v);
-                q.opcode = (uint8_t) v;
-                if (r >= 0) {
-                        r = parse_number(p, "quirk short length", WORD(2), 0, 0xffffff, &v);
-                        q.n = (unsigned) v;
+                if (n_args >= 2) {
+                        r = parse_quirk_arg(p, name, quirk_table[i].arg2, quirk_table[i].max, g_ptr_array_index(w, 2), &q);
+                        if (r < 0)
+                                return r;
                 }
-        } else if (strcmp(WORD(0), "garbage") == 0) {
-                NEED(2);
-                q.type = EMU_QUIRK_GARBAGE;
-                r = parse_number(p, "quirk garbage opcode", WORD(1), 0, 0xff, &v);
-                q.opcode = (uint8_t) v;
-        } else if (strcmp(WORD(0), "delay") == 0) {
-                NEED(3);
-                q.type = EMU_QUIRK_DELAY;
-                r = parse_number(p, "quirk delay opcode", WORD(1), 0, 0xff, &v);
-                q.opcode = (uint8_t) v;
-                if (r >= 0) {
-                        r = parse_number(p, "quirk delay ms", WORD(2), 0, 600000, &v);
-                        q.n = (unsigned) v;
-                }
-        } else if (strcmp(WORD(0), "timeout") == 0) {
-                NEED(2);
-                q.type = EMU_QUIRK_TIMEOUT;
-                r = parse_number(p, "quirk timeout opcode", WORD(1), 0, 0xff, &v);
-                q.opcode = (uint8_t) v;
-        } else if (strcmp(WORD(0), "gone") == 0) {
-                NEED(1);
-                q.type = EMU_QUIRK_GONE;
-        } else if (strcmp(WORD(0), "cd_nwa_minus_150") == 0) {
-                NEED(1);
-                q.type = EMU_QUIRK_CD_NWA_MINUS_150;
-        } else if (strcmp(WORD(0), "no_toc1") == 0) {
-                NEED(1);
-                q.type = EMU_QUIRK_NO_TOC1;
-        } else if (strcmp(WORD(0), "no_track_info") == 0) {
-                NEED(1);
-                q.type = EMU_QUIRK_NO_TRACK_INFO;
-        } else
-                return fail(p, "quirk: unknown quirk '%s'", WORD(0));
-#undef NEED
-#undef WORD
-        if (r < 0)
-                return r;
-
-        g_array_append_val(p->quirks, q);
-        return 0;
+                g_array_append_val(p->quirks, q);
+                return 0;
+        }
+        return fail(p, "quirk: unknown quirk '%s'", (const char *) g_ptr_array_index(w, 0));
 }
 
 static int once(Parser *p, const char *key) {
@@ -367,7 +332,7 @@ static int once(Parser *p, const char *key) {
 }
 
 static int parse_line(Parser *p, EmuDisc *d, const char *key, const char *value) {
-        uint32_t u, list[EMU_MAX_FEATURES];
+        uint32_t u = 0, list[EMU_MAX_FEATURES];
         size_t n;
         int r;
 
@@ -669,136 +634,4 @@ int emu_disc_load(const char *path, EmuDisc **ret, char **ret_error) {
                 return error->domain == G_FILE_ERROR && error->code == G_FILE_ERROR_NOENT ? -ENOENT : -EIO;
         }
         return emu_disc_parse(text, path, ret, ret_error);
-}
-
-void emu_disc_free(EmuDisc *d) {
-        if (!d)
-                return;
-        g_free(d->name);
-        g_free(d->vendor);
-        g_free(d->product);
-        g_free(d->revision);
-        g_free(d->serial);
-        g_free(d->tracks);
-        g_free(d->quirks);
-        g_strfreev(d->expect_keys);
-        g_strfreev(d->expect_values);
-        g_free(d);
-}
-
-EmuDisc *emu_disc_copy(const EmuDisc *d) {
-        EmuDisc *c;
-
-        g_return_val_if_fail(d, NULL);
-
-        c = g_memdup2(d, sizeof(*d));
-        c->name = g_strdup(d->name);
-        c->vendor = g_strdup(d->vendor);
-        c->product = g_strdup(d->product);
-        c->revision = g_strdup(d->revision);
-        c->serial = g_strdup(d->serial);
-        c->tracks = g_memdup2(d->tracks, d->n_tracks * sizeof(EmuTrack));
-        c->quirks = g_memdup2(d->quirks, d->n_quirks * sizeof(EmuQuirk));
-        c->expect_keys = g_strdupv(d->expect_keys);
-        c->expect_values = g_strdupv(d->expect_values);
-        return c;
-}
-
-const char *emu_disc_expect(const EmuDisc *d, const char *key) {
-        g_return_val_if_fail(d, NULL);
-        for (size_t i = 0; i < d->n_expect; i++)
-                if (g_strcmp0(d->expect_keys[i], key) == 0)
-                        return d->expect_values[i];
-        return NULL;
-}
-
-size_t emu_disc_n_expect(const EmuDisc *d) {
-        return d ? d->n_expect : 0;
-}
-
-const char *emu_disc_expect_nth(const EmuDisc *d, size_t i, const char **ret_value) {
-        g_return_val_if_fail(d, NULL);
-        if (i >= d->n_expect)
-                return NULL;
-        if (ret_value)
-                *ret_value = d->expect_values[i];
-        return d->expect_keys[i];
-}
-
-size_t emu_disc_n_tracks(const EmuDisc *d) {
-        return d ? d->n_tracks : 0;
-}
-
-const EmuTrack *emu_disc_track(const EmuDisc *d, size_t i) {
-        g_return_val_if_fail(d, NULL);
-        return i < d->n_tracks ? &d->tracks[i] : NULL;
-}
-
-unsigned emu_track_number(const EmuTrack *t) {
-        return t->number;
-}
-
-unsigned emu_track_session(const EmuTrack *t) {
-        return t->session;
-}
-
-uint32_t emu_track_start(const EmuTrack *t) {
-        return t->start;
-}
-
-uint32_t emu_track_size(const EmuTrack *t) {
-        return t->size;
-}
-
-bool emu_track_is_data(const EmuTrack *t) {
-        return t->data;
-}
-
-const char *emu_track_state_string(const EmuTrack *t) {
-        return emu_track_state_to_string(t->state);
-}
-
-int64_t emu_track_lra(const EmuTrack *t) {
-        return t->lra_valid ? (int64_t) t->lra : -1;
-}
-
-bool emu_track_is_recorded(const EmuTrack *t) {
-        return t->state != EMU_TRACK_INVISIBLE && t->state != EMU_TRACK_BLANK;
-}
-
-unsigned emu_disc_n_sessions(const EmuDisc *d) {
-        unsigned n = 1;
-        for (size_t i = 0; i < d->n_tracks; i++)
-                n = MAX(n, d->tracks[i].session);
-        return n;
-}
-
-/* libburn's rule (mmc-multisession.md §4.1): the open or empty last session does not count. */
-unsigned emu_disc_n_complete_sessions(const EmuDisc *d) {
-        unsigned n = emu_disc_n_sessions(d);
-
-        if (!d->present || d->disc_status == EMU_DISC_BLANK)
-                return 0;
-        return d->last_session == EMU_SESSION_COMPLETE ? n : n - 1;
-}
-
-bool emu_disc_has_quirk(const EmuDisc *d, EmuQuirkType type) {
-        for (size_t i = 0; d && i < d->n_quirks; i++)
-                if (d->quirks[i].type == type)
-                        return true;
-        return false;
-}
-
-const EmuQuirk *emu_disc_find_quirk(const EmuDisc *d, EmuQuirkType type, uint8_t opcode) {
-        for (size_t i = 0; d && i < d->n_quirks; i++)
-                if (d->quirks[i].type == type && d->quirks[i].opcode == opcode)
-                        return &d->quirks[i];
-        return NULL;
-}
-
-bool emu_disc_feature_current(const EmuDisc *d, uint16_t feature) {
-        for (size_t i = 0; d && i < d->n_features; i++)
-                if (d->features[i] == feature)
-                        return true;
-        return false;
 }
