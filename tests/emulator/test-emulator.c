@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The emulator model against hand-written expectations: the .disc parser, then each MMC command of the
- * drive with the reply bytes computed by hand from the MMC tables (the comments show the arithmetic),
- * then the quirks and the fake transport.
+ * The emulated drive against hand-written expectations: each MMC command with the reply bytes computed by
+ * hand from the MMC tables (the comments show the arithmetic), then the quirks and the fake transport.
+ * The .disc parser has its own test, test-disc.c.
  */
 
 #include <errno.h>
@@ -91,113 +91,6 @@ static void assert_sense(const EmuResult *r, uint8_t sk, uint8_t asc, uint8_t as
                 const uint8_t _exp[] = { __VA_ARGS__ };                                                \
                 g_assert_cmpmem((buf), sizeof(_exp), _exp, sizeof(_exp));                              \
         } while (0)
-
-/* ---- parser ---- */
-
-static void test_parse(void) {
-        g_autoptr(EmuDisc) d = disc_from(CDR_APPENDABLE);
-        const EmuTrack *t;
-        const char *v;
-
-        g_assert_cmpstr(d->vendor, ==, "HL-DT-ST");
-        g_assert_cmpstr(d->product, ==, "DVDRAM GH24NSD1");
-        g_assert_cmpstr(d->serial, ==, "K1234567");
-        g_assert_cmpuint(d->n_profiles, ==, 15); /* the FORMAT.md default list */
-        g_assert_true(d->present);
-        g_assert_cmpuint(d->profile, ==, 0x09);
-        g_assert_cmpuint(d->disc_status, ==, EMU_DISC_APPENDABLE);
-        g_assert_cmpuint(d->last_session, ==, EMU_SESSION_EMPTY);
-        g_assert_cmpuint(d->blocking, ==, 1);           /* CD default */
-        g_assert_cmpuint(d->capacity, ==, 10000);       /* last recorded block 9999 + 1 */
-        g_assert_cmpuint(d->lead_out_max, ==, 359847);  /* 21400 + 338447 */
-        g_assert_true(emu_disc_feature_current(d, 0x0021));
-        g_assert_false(emu_disc_feature_current(d, 0x0038));
-        g_assert_cmpuint(emu_disc_n_sessions(d), ==, 2);
-        g_assert_cmpuint(emu_disc_n_complete_sessions(d), ==, 1);
-
-        g_assert_cmpuint(emu_disc_n_tracks(d), ==, 2);
-        t = emu_disc_track(d, 0);
-        g_assert_cmpuint(emu_track_number(t), ==, 1);
-        g_assert_cmpuint(emu_track_session(t), ==, 1);
-        g_assert_cmpuint(emu_track_start(t), ==, 0);
-        g_assert_cmpuint(emu_track_size(t), ==, 10000);
-        g_assert_true(emu_track_is_data(t));
-        g_assert_cmpstr(emu_track_state_string(t), ==, "complete");
-        g_assert_cmpint(emu_track_lra(t), ==, -1);
-        g_assert_true(emu_track_is_recorded(t));
-        t = emu_disc_track(d, 1);
-        g_assert_cmpuint(emu_track_number(t), ==, 2);
-        g_assert_cmpstr(emu_track_state_string(t), ==, "invisible");
-        g_assert_false(emu_track_is_recorded(t));
-        g_assert_false(t->packet); /* CD: no packet default */
-        g_assert_null(emu_disc_track(d, 2));
-
-        g_assert_cmpstr(emu_disc_expect(d, "msinfo"), ==, "0,21400");
-        g_assert_cmpstr(emu_disc_expect(d, "seq.NextWritableAddress"), ==, "21400");
-        g_assert_cmpstr(emu_disc_expect(d, "drive.LastError"), ==, "");
-        g_assert_null(emu_disc_expect(d, "seq.InUse"));
-        g_assert_cmpuint(emu_disc_n_expect(d), ==, 4);
-        g_assert_cmpstr(emu_disc_expect_nth(d, 2, &v), ==, "drive.MediaType");
-        g_assert_cmpstr(v, ==, "optical_cd_r");
-        g_assert_null(emu_disc_expect_nth(d, 4, NULL));
-}
-
-static void test_parse_defaults(void) {
-        g_autoptr(EmuDisc) dvd = disc_from(DVDR_APPENDABLE);
-        g_autoptr(EmuDisc) empty = disc_from("medium = none\nvendor = X\n");
-        g_autoptr(EmuDisc) lra = disc_from("profile=0x1b\ndisc_status=appendable\nlast_session=incomplete\n"
-                                           "track = session=1 start=0 size=100 state=incomplete nwa=60 lra=49\n"
-                                           "quirk = sense 0x52 05/20/00\nquirk = short 81 8\n");
-
-        g_assert_cmpuint(dvd->blocking, ==, 16);
-        g_assert_true(dvd->tracks[1].packet); /* invisible on DVD-R: incremental */
-        g_assert_false(dvd->tracks[0].packet);
-        g_assert_cmpstr(dvd->product, ==, "MMC DRIVE");
-        g_assert_cmpstr(dvd->revision, ==, "1.00");
-        g_assert_false(empty->present);
-        g_assert_cmpuint(lra->capacity, ==, 50);
-        g_assert_false(lra->tracks[0].packet); /* DVD+R is not incremental */
-        g_assert_nonnull(emu_disc_find_quirk(lra, EMU_QUIRK_SENSE, 0x52));
-        g_assert_cmpuint(emu_disc_find_quirk(lra, EMU_QUIRK_SHORT, 0x51)->n, ==, 8);
-}
-
-static void test_parse_errors(void) {
-        static const struct {
-                const char *text, *message;
-        } cases[] = {
-                { "profile = 0x09\nbogus = 1\n", "test.disc:2: unknown key 'bogus'" },
-                { "profile = 0x1g\n", "test.disc:1: profile: bad number '0x1g'" },
-                { "profile = 70000\n", "test.disc:1: profile: 70000 out of range 0..65535" },
-                { "profile = 9\ndisc_status = blank\n", "test.disc:2: missing required key 'last_session' (medium is present)" },
-                { "disc_status = full\n", "test.disc:1: disc_status: expected blank, appendable, complete or other, got 'full'" },
-                { "\n\ntrack = session=1 start=0\n", "test.disc:3: track: session=, start= and size= are required" },
-                { "track = session=1 start=0 size=1 color=red\n", "test.disc:1: track: unknown word 'color'" },
-                { "track = session=2 start=0 size=1\ntrack = session=1 start=1 size=1\n", "test.disc:2: track: session 1 after a track of session 2" },
-                { "quirk = becoming_ready\n", "test.disc:1: quirk becoming_ready: expected 1 argument(s)" },
-                { "quirk = sense 0x52 5-20-0\n", "test.disc:1: quirk sense: expected SK/ASC/ASCQ in hex, got '5-20-0'" },
-                { "quirk = fly\n", "test.disc:1: quirk: unknown quirk 'fly'" },
-                { "vendor = TOOLONGVENDOR\n", "test.disc:1: vendor: 'TOOLONGVENDOR' is longer than 8 characters" },
-                { "vendor = A\nvendor = B\n", "test.disc:2: 'vendor' given twice" },
-                { "just words\n", "test.disc:1: expected 'key = value'" },
-        };
-
-        for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-                g_autofree char *error = NULL;
-                EmuDisc *d = NULL;
-
-                g_assert_cmpint(emu_disc_parse(cases[i].text, "test.disc", &d, &error), ==, -EINVAL);
-                g_assert_null(d);
-                g_assert_cmpstr(error, ==, cases[i].message);
-        }
-}
-
-static void test_load_missing(void) {
-        g_autofree char *error = NULL;
-        EmuDisc *d = NULL;
-
-        g_assert_cmpint(emu_disc_load("/nonexistent/x.disc", &d, &error), ==, -ENOENT);
-        g_assert_true(g_str_has_prefix(error, "/nonexistent/x.disc: "));
-}
 
 /* ---- commands ---- */
 
@@ -457,6 +350,56 @@ static void test_mode_sense(void) {
         assert_sense(&r, 0x05, 0x39, 0x00);
 }
 
+
+static void test_dvd_ram_probes(void) {
+        g_autoptr(EmuDrive) ram = drive_from("profile = 0x12\ndisc_status = other\nlast_session = complete\n"
+                                             "erasable = 1\ncapacity = 2236704\n"
+                                             "track = session=1 start=0 size=2236704\n");
+        g_autoptr(EmuDrive) cd = drive_from(CDR_APPENDABLE);
+        g_autoptr(EmuDrive) none = drive_from(NULL);
+        uint8_t buf[64];
+        EmuResult r;
+
+        /* cdrom_id's DVD-RAM checks: READ DVD STRUCTURE C0h (not write-protected) and READ FORMAT
+         * CAPACITIES (list length a multiple of 8, ≥ 16; type 2 = formatted; 2236704 = 222120h) */
+        r = run(ram, CDB(0xad, 0, 0, 0, 0, 0, 0, 0xc0, 0, 8, 0, 0), buf, sizeof(buf));
+        assert_good(&r, 8);
+        assert_bytes(buf, 0, 6, 0, 0, 0x00);
+        r = run(ram, CDB(0x23, 0, 0, 0, 0, 0, 0, 0, 12, 0), buf, sizeof(buf));
+        assert_good(&r, 12);
+        assert_bytes(buf, 0, 0, 0, 16, 0x00, 0x22, 0x21, 0x20, 0x02, 0x00, 0x08, 0x00);
+        r = run(none, CDB(0x23, 0, 0, 0, 0, 0, 0, 0, 12, 0), buf, sizeof(buf));
+        assert_good(&r, 12);
+        g_assert_cmpuint(buf[8] & 3, ==, 3); /* no medium */
+        r = run(cd, CDB(0xad, 0, 0, 0, 0, 0, 0, 0xc0, 0, 8, 0, 0), buf, sizeof(buf));
+        assert_sense(&r, 0x05, 0x30, 0x02);
+        r = run(ram, CDB(0xad, 0, 0, 0, 0, 0, 0, 0x00, 0, 8, 0, 0), buf, sizeof(buf));
+        assert_sense(&r, 0x05, 0x24, 0x00);
+}
+
+static void test_track_info_open_and_toc_msf(void) {
+        g_autoptr(EmuDrive) d = drive_from(CDR_APPENDABLE);
+        uint8_t buf[64];
+        EmuResult r;
+
+        /* Open bit: the first open track at or after track 1 is the invisible track 2 */
+        r = run(d, CDB(0x52, 0x05, 0, 0, 0, 1, 0, 0, 48, 0), buf, sizeof(buf));
+        assert_good(&r, 48);
+        g_assert_cmpuint(buf[2], ==, 2);
+        /* TOC format 1 in MSF: 00 00:02:00 */
+        r = run(d, CDB(0x43, 2, 1, 0, 0, 0, 0, 0, 12, 0), buf, sizeof(buf));
+        assert_good(&r, 12);
+        assert_bytes(buf + 8, 0, 0, 2, 0);
+        /* TOC format 0 from the lead-out only */
+        r = run(d, CDB(0x43, 0, 0, 0, 0, 0, 0xaa, 0, 64, 0), buf, sizeof(buf));
+        assert_good(&r, 12);
+        assert_bytes(buf, 0, 10, 1, 1, 0, 0x14, 0xaa);
+        /* a start track past the last complete one */
+        r = run(d, CDB(0x43, 0, 0, 0, 0, 0, 2, 0, 64, 0), buf, sizeof(buf));
+        assert_sense(&r, 0x05, 0x24, 0x00);
+
+}
+
 static void test_insert_eject(void) {
         g_autoptr(EmuDrive) d = drive_from(CDR_APPENDABLE);
         uint8_t buf[64];
@@ -625,10 +568,6 @@ static void test_fake_transport_timeout(void) {
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
 
-        g_test_add_func("/emulator/disc/parse", test_parse);
-        g_test_add_func("/emulator/disc/defaults", test_parse_defaults);
-        g_test_add_func("/emulator/disc/errors", test_parse_errors);
-        g_test_add_func("/emulator/disc/load-missing", test_load_missing);
         g_test_add_func("/emulator/drive/inquiry", test_inquiry);
         g_test_add_func("/emulator/drive/no-medium", test_no_medium);
         g_test_add_func("/emulator/drive/get-configuration", test_get_configuration);
@@ -637,6 +576,8 @@ int main(int argc, char **argv) {
         g_test_add_func("/emulator/drive/read-toc", test_read_toc);
         g_test_add_func("/emulator/drive/read-capacity-and-read", test_read_capacity_and_read);
         g_test_add_func("/emulator/drive/mode-sense", test_mode_sense);
+        g_test_add_func("/emulator/drive/dvd-ram-probes", test_dvd_ram_probes);
+        g_test_add_func("/emulator/drive/track-info-open-and-toc-msf", test_track_info_open_and_toc_msf);
         g_test_add_func("/emulator/drive/insert-eject", test_insert_eject);
         g_test_add_func("/emulator/drive/quirks", test_quirks);
         g_test_add_func("/emulator/drive/garbage", test_garbage);
