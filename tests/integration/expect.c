@@ -119,7 +119,7 @@ void expect_check_identity(const EmuDisc *identity, const EmuDisc *media, const 
                                        (11u << 8) | index, index, t);
         if (!g_variant_lookup(drive, "SysfsPath", "&s", &s) || !g_str_has_prefix(s, "/sys/") ||
             !g_str_has_suffix(s, sysfs_tail))
-                g_string_append_printf(out, "Drive.SysfsPath: expected /sys/…%s, got '%s'\n", sysfs_tail, s ?: "(none)");
+                g_string_append_printf(out, "Drive.SysfsPath: expected /sys/...%s, got '%s'\n", sysfs_tail, s ?: "(none)");
         if (!g_variant_lookup(drive, "Id", "&s", &s) || !*s)
                 g_string_append(out, "Drive.Id: empty or missing\n");
         if (!g_variant_lookup(drive, "Inhibited", "b", &b) || b)

@@ -56,6 +56,10 @@ char **harness_list_discs(void);
 /* Loads tests/discs/NAME.disc (or a path with a '/'); NULL after g_test_fail_printf on error. */
 EmuDisc *harness_load_disc(const char *name_or_path);
 
+/* Writes a .disc for an empty drive (vendor MSDTEST, product "ALL PROFILES") that supports every profile
+ * the library uses, to swap any disc into; unlink() and g_free() the returned path. */
+char *harness_write_drive_disc(void);
+
 /* /org/example/MultisessionSequential/drive/<sd_bus_path_encode(name)> */
 char *harness_drive_path(const char *node);
 
