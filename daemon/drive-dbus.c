@@ -5,18 +5,21 @@
 
 #include "drive-dbus.h"
 #include "errors.h"
+#include "inhibit.h"
 #include "log.h"
 #include "probe.h"
 
 typedef enum WaiterKind {
         WAITER_REFRESH,
         WAITER_MSINFO,
+        WAITER_INHIBIT,
 } WaiterKind;
 
 typedef struct Waiter {
         sd_bus_message *message;
         uint64_t generation;
         WaiterKind kind;
+        int fd; /* WAITER_INHIBIT: the descriptor to hand out */
         struct Waiter *next;
 } Waiter;
 
@@ -24,6 +27,7 @@ struct DriveBus {
         sd_event_source *defer;
         bool announced;
         PropertyValue *published; /* what clients last saw, per drive_properties[] entry */
+        uint64_t published_inhibitors; /* Inhibitors is a(ssu): compared by its change serial */
         Waiter *waiters;
 };
 
@@ -103,6 +107,7 @@ static void emit(Manager *m, ManagedDrive *md) {
         if (!b->announced) {
                 for (unsigned i = 0; i < n_drive_properties; i++)
                         drive_property_get(&v, &drive_properties[i], &b->published[i]);
+                b->published_inhibitors = md->drive->inhibitors_serial;
                 r = sd_bus_emit_object_added(m->bus, md->drive->object_path);
                 if (r < 0)
                         log_drive(LOG_WARNING, md->drive->info.name, r, "Failed to emit InterfacesAdded: %m");
@@ -111,7 +116,7 @@ static void emit(Manager *m, ManagedDrive *md) {
         }
 
         for (size_t k = 0; k < sizeof(ifaces) / sizeof(ifaces[0]); k++) {
-                const char *names[n_drive_properties + 1];
+                const char *names[n_drive_properties + 2];
                 size_t n = 0;
 
                 for (unsigned i = 0; i < n_drive_properties; i++) {
@@ -124,6 +129,10 @@ static void emit(Manager *m, ManagedDrive *md) {
                                 continue;
                         b->published[i] = x;
                         names[n++] = drive_properties[i].name;
+                }
+                if (streq_ptr(ifaces[k], IFACE_DRIVE) && b->published_inhibitors != md->drive->inhibitors_serial) {
+                        b->published_inhibitors = md->drive->inhibitors_serial;
+                        names[n++] = "Inhibitors";
                 }
                 if (n == 0)
                         continue;
@@ -200,6 +209,8 @@ void drive_bus_free(ManagedDrive *md) {
 
                 b->waiters = w->next;
                 (void) bus_reply_errno(w->message, -ENODEV);
+                if (w->kind == WAITER_INHIBIT)
+                        close(w->fd);
                 sd_bus_message_unref(w->message);
                 free(w);
         }
@@ -218,7 +229,7 @@ static int add_waiter(ManagedDrive *md, sd_bus_message *message, uint64_t genera
                 free(w);
                 return -ENOMEM;
         }
-        *w = (Waiter) { .message = sd_bus_message_ref(message), .generation = generation, .kind = kind };
+        *w = (Waiter) { .message = sd_bus_message_ref(message), .generation = generation, .kind = kind, .fd = -1 };
         w->next = md->bus->waiters;
         md->bus->waiters = w;
         return 1;
@@ -280,11 +291,11 @@ static void msinfo_work(void *userdata) {
 
 static void msinfo_done(void *userdata, bool cancelled) {
         IoCall *c = userdata;
-        ManagedDrive *md = cancelled ? NULL : manager_find(c->manager, c->name);
+        ManagedDrive *md = cancelled ? NULL : manager_io_done(c->manager, c->name, c->instance);
         int32_t start, next;
         int r;
 
-        if (!md || md->drive->instance != c->instance)
+        if (!md)
                 r = -ENODEV;
         else if (c->r == -ENOENT)
                 r = multisession_msinfo(&md->drive->media, -1, &start, &next);
@@ -312,7 +323,7 @@ static int reply_msinfo(Manager *m, ManagedDrive *md, sd_bus_message *message) {
                 c = io_call_new(m, md, message);
                 if (!c)
                         return -ENOMEM;
-                r = manager_submit(m, msinfo_work, msinfo_done, c);
+                r = manager_submit_io(m, md, msinfo_work, msinfo_done, c);
                 if (r < 0)
                         io_call_free(c);
                 return r < 0 ? r : 1;
@@ -352,7 +363,7 @@ void drive_bus_complete_refresh(Manager *m, ManagedDrive *md, int r) {
         while (*p) {
                 Waiter *w = *p;
 
-                if (w->generation > md->drive->done_generation && r != -ENODEV) {
+                if (w->kind == WAITER_INHIBIT || (w->generation > md->drive->done_generation && r != -ENODEV)) {
                         p = &w->next;
                         continue;
                 }
@@ -382,7 +393,7 @@ static void tracks_done(void *userdata, bool cancelled) {
         IoCall *c = userdata;
         int r = c->r;
 
-        if (cancelled)
+        if (cancelled || !manager_io_done(c->manager, c->name, c->instance))
                 r = -ENODEV;
         if (r >= 0)
                 r = sd_bus_message_new_method_return(c->message, &reply);
@@ -413,12 +424,44 @@ static int method_get_tracks(sd_bus_message *message, void *userdata, sd_bus_err
         c = io_call_new(md->manager, md, message);
         if (!c)
                 return -ENOMEM;
-        r = manager_submit(md->manager, tracks_work, tracks_done, c);
+        r = manager_submit_io(md->manager, md, tracks_work, tracks_done, c);
         if (r < 0) {
                 io_call_free(c);
                 return r;
         }
         return 1;
+}
+
+int drive_bus_add_inhibit_waiter(ManagedDrive *md, sd_bus_message *message, int fd) {
+        int r = add_waiter(md, message, 0, WAITER_INHIBIT);
+
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        md->bus->waiters->fd = fd;
+        return 1;
+}
+
+void drive_bus_io_idle(Manager *m, ManagedDrive *md) {
+        Waiter **p;
+
+        if (!md->bus)
+                return;
+        p = &md->bus->waiters;
+        while (*p) {
+                Waiter *w = *p;
+
+                if (w->kind != WAITER_INHIBIT) {
+                        p = &w->next;
+                        continue;
+                }
+                *p = w->next;
+                (void) sd_bus_reply_method_return(w->message, "h", w->fd);
+                close(w->fd);
+                sd_bus_message_unref(w->message);
+                free(w);
+        }
 }
 
 /* ---- Registration ---- */
@@ -476,9 +519,14 @@ static int build_vtable(sd_bus_vtable *vt, const char *interface) {
         if (streq_ptr(interface, IFACE_DRIVE)) {
                 vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("Refresh", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
                                                                   method_refresh, SD_BUS_VTABLE_UNPRIVILEGED);
+                vt[n++] = (sd_bus_vtable) SD_BUS_PROPERTY("Inhibitors", "a(ssu)", property_get_inhibitors, 0,
+                                                          SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE);
                 vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("GetTracks", SD_BUS_NO_ARGS,
                                                                   SD_BUS_RESULT("a(uuiiibs)", tracks),
                                                                   method_get_tracks, SD_BUS_VTABLE_UNPRIVILEGED);
+                vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("Inhibit", SD_BUS_ARGS("s", who, "s", why),
+                                                                  SD_BUS_RESULT("h", fd), method_inhibit,
+                                                                  SD_BUS_VTABLE_UNPRIVILEGED);
         }
         vt[n++] = (sd_bus_vtable) SD_BUS_VTABLE_END;
         return 0;

@@ -26,5 +26,10 @@ void drive_bus_removed(Manager *m, ManagedDrive *md);
 /* A probe finished with r: answer the Refresh and GetMultisessionInfo calls it satisfies. */
 void drive_bus_complete_refresh(Manager *m, ManagedDrive *md, int r);
 
+/* Inhibit() answered once the drive's in-flight I/O is done: fd is sent then (and closed). */
+int drive_bus_add_inhibit_waiter(ManagedDrive *md, sd_bus_message *message, int fd);
+/* No job for the drive is running any more. */
+void drive_bus_io_idle(Manager *m, ManagedDrive *md);
+
 /* Replies to a call with the error of design.md §2.4 that r maps to. */
 int bus_reply_errno(sd_bus_message *m, int r);

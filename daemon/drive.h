@@ -42,6 +42,7 @@ typedef struct Drive {
         int last_error; /* negative errno of the last failed probe, 0 after a good one */
         uint64_t time_media_detected;
         bool inhibited;
+        uint64_t inhibitors_serial; /* bumped on every Inhibitors change, to publish it */
 
         uint64_t generation;         /* requests for fresh data so far */
         bool probe_running;

@@ -3,6 +3,7 @@
 
 /* Thin equivalents of systemd's internal helpers (src/basic/macro.h), which libsystemd does not export. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,6 +52,11 @@ static inline void closep(int *fd) {
         }
 }
 #define _cleanup_close_ _cleanup_(closep)
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
 
 static inline void fclosep(FILE **f) {
         if (*f)

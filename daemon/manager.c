@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/inotify.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include "drive-dbus.h"
+#include "inhibit.h"
 #include "log.h"
 #include "manager-dbus.h"
 #include "manager.h"
@@ -44,6 +47,9 @@ static ManagedDrive *managed_drive_free(ManagedDrive *md) {
         if (!md)
                 return NULL;
         drive_bus_free(md);
+        inhibit_free_all(md);
+        for (size_t i = 0; i < ELEMENTSOF(md->close_watch); i++)
+                sd_event_source_disable_unref(md->close_watch[i]);
         sd_event_source_disable_unref(md->retry_timer);
         drive_free(md->drive);
         free(md);
@@ -80,8 +86,24 @@ ManagedDrive *manager_find_by_path(Manager *m, const char *path) {
         return NULL;
 }
 
-int manager_submit(Manager *m, worker_fn work, worker_done_fn done, void *userdata) {
-        return worker_pool_submit(m->workers, work, done, userdata);
+int manager_submit_io(Manager *m, ManagedDrive *md, worker_fn work, worker_done_fn done, void *userdata) {
+        int r;
+
+        r = worker_pool_submit(m->workers, work, done, userdata);
+        if (r >= 0)
+                md->io_in_flight++;
+        return r;
+}
+
+ManagedDrive *manager_io_done(Manager *m, const char *name, uint64_t instance) {
+        ManagedDrive *md = manager_find(m, name);
+
+        if (!md || md->drive->instance != instance)
+                return NULL;
+        if (md->io_in_flight > 0 && --md->io_in_flight == 0)
+                /* Inhibit() calls wait for this moment: nothing is on its way to the drive any more. */
+                drive_bus_io_idle(m, md);
+        return md;
 }
 
 void manager_update_status(Manager *m) {
@@ -143,8 +165,8 @@ static void probe_job_done(void *userdata, bool cancelled) {
         ManagedDrive *md;
         ProbeVerdict v;
 
-        md = cancelled ? NULL : manager_find(m, j->name);
-        if (!md || md->drive->instance != j->instance) {
+        md = cancelled ? NULL : manager_io_done(m, j->name, j->instance);
+        if (!md) {
                 probe_job_free(j);
                 return;
         }
@@ -163,7 +185,8 @@ static void probe_job_done(void *userdata, bool cancelled) {
                           md->drive->media.seq_next_writable, md->drive->media.seq_free_sectors);
                 break;
         case PROBE_VERDICT_RETRY:
-                log_drive(LOG_INFO, j->name, j->r, "Drive not ready (%m), retrying in %" PRIu64 " ms",
+                log_drive(LOG_INFO, j->name, j->r, "%s, retrying in %" PRIu64 " ms",
+                          j->r == -EBUSY ? "Drive busy (a burn or format holds it)" : "Medium not ready yet",
                           drive_retry_delay_usec(md->drive) / 1000);
                 arm_retry(m, md);
                 break;
@@ -206,7 +229,7 @@ static void schedule_probe(Manager *m, ManagedDrive *md) {
         }
 
         drive_probe_started(md->drive);
-        r = manager_submit(m, probe_job_work, probe_job_done, j);
+        r = manager_submit_io(m, md, probe_job_work, probe_job_done, j);
         if (r < 0) {
                 probe_job_free(j);
                 md->drive->probe_running = false;
@@ -221,6 +244,43 @@ uint64_t manager_request_probe(Manager *m, ManagedDrive *md) {
 
         schedule_probe(m, md);
         return g;
+}
+
+/* ---- Close-after-write ---- */
+
+static int on_close_write(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        ManagedDrive *md = userdata;
+
+        /* Someone who had the drive open for writing let go: a burner that did not call Inhibit() and
+         * whose burn produced no uevent (udisks#849). Our own opens are read-only and never get here. */
+        if (md->drive->inhibited)
+                return 0;
+        log_drive(LOG_DEBUG, md->drive->info.name, 0, "Closed after writing, probing");
+        md->retry_timer = sd_event_source_disable_unref(md->retry_timer);
+        md->drive->retries = 0;
+        manager_request_probe(md->manager, md);
+        return 0;
+}
+
+static void watch_close_write(Manager *m, ManagedDrive *md) {
+        _cleanup_free_ char *sgdir = NULL;
+        char sg[300] = "";
+        int r;
+
+        r = sd_event_add_inotify(m->event, &md->close_watch[0], md->drive->info.devnode, IN_CLOSE_WRITE,
+                                 on_close_write, md);
+        if (r < 0)
+                log_drive(LOG_DEBUG, md->drive->info.name, r, "Cannot watch %s for writers: %m", md->drive->info.devnode);
+
+        /* cdrecord and wodim write through the SCSI generic node of the same device. */
+        if (asprintf(&sgdir, "%s/device/scsi_generic", md->drive->info.syspath) < 0)
+                return;
+        _cleanup_(closedirp) DIR *d = opendir(sgdir);
+        for (struct dirent *de; d && (de = readdir(d));)
+                if (strncmp(de->d_name, "sg", 2) == 0)
+                        snprintf(sg, sizeof(sg), "/dev/%s", de->d_name);
+        if (*sg && sd_event_add_inotify(m->event, &md->close_watch[1], sg, IN_CLOSE_WRITE, on_close_write, md) < 0)
+                log_drive(LOG_DEBUG, md->drive->info.name, 0, "Cannot watch %s for writers", sg);
 }
 
 /* ---- udev events ---- */
@@ -260,6 +320,7 @@ void manager_drive_added(void *userdata, const DriveInfo *info) {
                           "The kernel does not poll this drive for media changes (events_poll_msecs is 0): "
                           "inserted discs will not be noticed until Refresh() is called");
 
+        watch_close_write(m, md);
         r = drive_bus_new(m, md);
         if (r < 0)
                 log_drive(LOG_ERR, d->info.name, r, "Failed to publish the drive: %m");

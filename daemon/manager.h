@@ -18,6 +18,9 @@ typedef struct ManagedDrive {
         Drive *drive;
         DriveBus *bus;
         sd_event_source *retry_timer;
+        struct Inhibitor *inhibitors; /* inhibit.c */
+        sd_event_source *close_watch[2]; /* IN_CLOSE_WRITE on the sr node and its sg node */
+        unsigned io_in_flight;        /* jobs on worker threads that may send commands to this drive */
 } ManagedDrive;
 
 struct Manager {
@@ -47,8 +50,11 @@ ManagedDrive *manager_find_by_path(Manager *m, const char *path);
 /* Asks for fresh data; starts a probe if none runs. Returns the generation that will answer. */
 uint64_t manager_request_probe(Manager *m, ManagedDrive *md);
 
-/* Runs blocking drive I/O off the event loop. */
-int manager_submit(Manager *m, worker_fn work, worker_done_fn done, void *userdata);
+/* Runs blocking drive I/O for md off the event loop; every such job's done() calls manager_io_done(). */
+int manager_submit_io(Manager *m, ManagedDrive *md, worker_fn work, worker_done_fn done, void *userdata);
+/* The job that was submitted for the drive called name (instance) finished; returns the drive if it is
+ * still the same one. */
+ManagedDrive *manager_io_done(Manager *m, const char *name, uint64_t instance);
 
 void manager_update_status(Manager *m);
 

@@ -37,6 +37,12 @@ void report_json(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n
                         json_key(&w, drive_properties[p].name);
                         json_value(&w, &x);
                 }
+                if (strcmp(interfaces[k], IFACE_DRIVE) == 0) {
+                        /* A one-shot probe holds no inhibitors; the key keeps the bus object's shape. */
+                        json_key(&w, "Inhibitors");
+                        json_begin_array(&w);
+                        json_end_array(&w);
+                }
                 json_end_object(&w);
         }
 

@@ -151,6 +151,12 @@ int transport_sg_open(const char *devnode, unsigned timeout_ms, Transport **ret)
                 return negative_errno();
         }
 
+        /* A burner that follows libburn's convention holds a write lock on the node (F_SETLK F_WRLCK)
+         * while it writes: then we send nothing, and come back when it is gone. */
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        if (fcntl(fd, F_GETLK, &fl) >= 0 && fl.l_type != F_UNLCK)
+                return -EBUSY;
+
         s = calloc(1, sizeof(*s));
         if (!s)
                 return -ENOMEM;
