@@ -28,6 +28,8 @@ struct Harness {
         int fake_status; /* the daemon's exit status as fake-drive passes it on; 128+N for signal N */
         bool watching;   /* the daemon is meant to be running: a wait fails when it is not */
 
+        bool failed; /* harness_fail() was called: keep the temporary directory */
+
         GDBusConnection *bus;
         guint signal_sub;
         GPtrArray *signals; /* HarnessSignal* */

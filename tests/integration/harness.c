@@ -71,6 +71,8 @@ gboolean harness_fail(Harness *h, const char *fmt, ...) {
         g_auto(GStrv) lines = NULL;
         va_list ap;
 
+        if (h)
+                h->failed = true;
         va_start(ap, fmt);
         msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
@@ -310,7 +312,7 @@ static void harness_free(Harness *h) {
         harness_drain(h); /* let the async waits finish while h is alive */
 
         if (h->tmpdir) {
-                if (g_test_failed()) {
+                if (h->failed) {
                         g_test_message("kept %s for inspection", h->tmpdir);
                 } else {
                         g_autoptr(GDir) dir = g_dir_open(h->tmpdir, 0, NULL);

@@ -345,7 +345,7 @@ int main(int argc, char **argv) {
         harness_test_init(&argc, &argv);
         for (size_t i = 0; i < G_N_ELEMENTS(steps); i++)
                 g_test_add_data_func(steps[i].path, &steps[i], test_step);
-        g_test_add_func("/signals/zz-shutdown", test_shutdown);
+        g_test_add_func("/signals/zz/shutdown", test_shutdown);
 
         r = g_test_run();
         if (h)
