@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "drive-dbus.h"
+#include "fault.h"
 #include "log-control.h"
 #include "log.h"
 #include "manager-dbus.h"
@@ -108,6 +109,8 @@ int manager_dbus_register(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to register the manager: %m");
         r = drive_bus_register(m);
+        if (r >= 0)
+                r = fault_register(m);
         if (r < 0)
                 return r;
         return log_control_register(m->bus);

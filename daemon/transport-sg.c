@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include "fault.h"
 #include "macro.h"
 #include "transport.h"
 
@@ -139,7 +140,9 @@ int transport_sg_open(const char *devnode, unsigned timeout_ms, Transport **ret)
                 return -EINVAL;
 
         for (unsigned attempt = 0;; attempt++) {
-                fd = open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+                int injected = fault_open_check();
+
+                fd = injected < 0 ? (errno = -injected, -1) : open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
                 if (fd >= 0)
                         break;
                 if (errno == EBUSY && attempt < SG_BUSY_RETRIES) {

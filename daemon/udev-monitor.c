@@ -128,6 +128,7 @@ struct DeviceWatch {
         sd_event_source *source;
         DeviceWatchCallbacks cb;
         void *userdata;
+        unsigned inject_drop;
 };
 
 static bool is_optical(struct udev_device *d) {
@@ -257,9 +258,22 @@ static int on_monitor(sd_event_source *s, int fd, uint32_t revents, void *userda
                         }
                         break; /* EAGAIN: drained */
                 }
+                if (w->inject_drop > 0) {
+                        w->inject_drop--;
+                        continue;
+                }
                 handle_device(w, d);
         }
         return 0;
+}
+
+void device_watch_inject_drop(DeviceWatch *w, unsigned n) {
+        w->inject_drop = n;
+}
+
+void device_watch_inject_overflow(DeviceWatch *w) {
+        log_warning("udev monitor overflowed (injected), re-enumerating drives");
+        (void) device_watch_resync(w);
 }
 
 int device_watch_new(sd_event *event, const DeviceWatchCallbacks *cb, void *userdata, DeviceWatch **ret) {

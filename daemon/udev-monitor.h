@@ -30,5 +30,10 @@ typedef struct DeviceWatchCallbacks {
 /* Subscribes, then enumerates the optical drives (ID_CDROM=1) and calls added() for each. */
 int device_watch_new(sd_event *event, const DeviceWatchCallbacks *cb, void *userdata, DeviceWatch **ret);
 DeviceWatch *device_watch_free(DeviceWatch *w);
-/* Re-enumerates (also the fault-injection path for an overflow). */
+/* Re-enumerates (what an overflow leads to). */
 int device_watch_resync(DeviceWatch *w);
+
+/* Fault injection (fault.c): lose the next n events as an overrun would; act as if the kernel had just
+ * reported ENOBUFS. */
+void device_watch_inject_drop(DeviceWatch *w, unsigned n);
+void device_watch_inject_overflow(DeviceWatch *w);
