@@ -85,8 +85,6 @@ void drive_probe_started(Drive *d) {
 }
 
 ProbeVerdict drive_probe_finished(Drive *d, uint64_t diskseq, int r, const MediaState *m, uint64_t now_usec) {
-        bool was_present = d->media.media_present;
-
         d->probe_running = false;
         if (diskseq != d->info.diskseq)
                 /* A media change arrived while we probed; its own request is pending. */
@@ -98,10 +96,14 @@ ProbeVerdict drive_probe_finished(Drive *d, uint64_t diskseq, int r, const Media
                 d->last_error = 0;
                 d->retries = 0;
                 d->probe_state = m->media_present ? PROBE_STATE_IDLE : PROBE_STATE_NO_MEDIUM;
+                /* A new medium — another diskseq, or the first good probe of this one — is detected now;
+                 * a Refresh of the same medium keeps its time. */
                 if (!m->media_present)
                         d->time_media_detected = 0;
-                else if (!was_present || d->time_media_detected == 0)
+                else if (d->time_media_detected == 0 || d->time_media_diskseq != diskseq) {
                         d->time_media_detected = now_usec;
+                        d->time_media_diskseq = diskseq;
+                }
                 return PROBE_VERDICT_APPLIED;
         }
 

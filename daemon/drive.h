@@ -41,6 +41,7 @@ typedef struct Drive {
         ProbeState probe_state;
         int last_error; /* negative errno of the last failed probe, 0 after a good one */
         uint64_t time_media_detected;
+        uint64_t time_media_diskseq; /* the medium (diskseq) time_media_detected belongs to */
         bool inhibited;
         uint64_t inhibitors_serial; /* bumped on every Inhibitors change, to publish it */
 
