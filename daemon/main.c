@@ -7,19 +7,20 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "i18n.h"
 #include "oneshot.h"
 
 static void help(void) {
-        printf("multisessiond [OPTIONS...]\n\n"
-               "Publishes where the next session of each optical disc goes, on D-Bus.\n\n"
-               "  -h --help              Show this help\n"
-               "     --system            Serve on the system bus (default)\n"
-               "     --session           Serve on the session bus\n"
-               "     --address=ADDRESS   Serve on the bus at ADDRESS\n"
-               "     --version           Show the version\n"
-               "     --probe DEVICE      Probe DEVICE once, print what would be published, and exit\n"
-               "     --json              With --probe: print JSON\n"
-               "     --timeout MS        Per-command timeout (default 30000)\n");
+        printf("%s [%s]\n\n%s\n\n", "multisessiond", _("OPTIONS..."),
+               _("Publishes where the next session of each optical disc goes, on D-Bus."));
+        printf("  -h --help              %s\n", _("Show this help"));
+        printf("     --version           %s\n", _("Show the version"));
+        printf("     --system            %s\n", _("Serve on the system bus (default)"));
+        printf("     --session           %s\n", _("Serve on the session bus"));
+        printf("     --address=ADDRESS   %s\n", _("Serve on the bus at ADDRESS"));
+        printf("     --probe DEVICE      %s\n", _("Probe DEVICE once, print what would be published, and exit"));
+        printf("     --json              %s\n", _("With --probe: print JSON"));
+        printf("     --timeout MS        %s\n", _("Per-command timeout in milliseconds (default 30000)"));
 }
 
 int main(int argc, char *argv[]) {
@@ -42,6 +43,7 @@ int main(int argc, char *argv[]) {
         bool json = false;
         int c;
 
+        i18n_setup();
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
@@ -71,7 +73,7 @@ int main(int argc, char *argv[]) {
                         unsigned long v = strtoul(optarg, &end, 10);
 
                         if (*end || v == 0 || v > 600000) {
-                                fprintf(stderr, "multisessiond: invalid --timeout '%s'\n", optarg);
+                                fprintf(stderr, _("multisessiond: invalid --timeout '%s'\n"), optarg);
                                 return 2;
                         }
                         timeout_ms = (unsigned) v;
@@ -82,11 +84,11 @@ int main(int argc, char *argv[]) {
                 }
 
         if (optind < argc) {
-                fprintf(stderr, "multisessiond: unexpected argument '%s'\n", argv[optind]);
+                fprintf(stderr, _("multisessiond: unexpected argument '%s'\n"), argv[optind]);
                 return 2;
         }
         if (json && !probe) {
-                fprintf(stderr, "multisessiond: --json goes with --probe\n");
+                fprintf(stderr, _("multisessiond: --json goes with --probe\n"));
                 return 2;
         }
         if (probe)

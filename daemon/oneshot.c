@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "macro.h"
 #include "oneshot.h"
 #include "probe.h"
@@ -26,8 +27,7 @@ static uint64_t now_usec(void) {
 static int fail(const char *devnode, int r) {
         const MsdError *e = msd_error_from_errno(r);
 
-        fprintf(stderr, "multisessiond: %s: %s%s: %s (%s)\n", devnode, MSD_ERROR_PREFIX, e->name, e->text,
-                strerror(abs(r)));
+        fprintf(stderr, "multisessiond: %s: %s: %s (%s)\n", devnode, e->bus_name, _(e->text), strerror(abs(r)));
         return 1;
 }
 

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "macro.h"
 #include "report.h"
@@ -74,7 +75,7 @@ void report_json(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n
 
 static void text_value(FILE *f, const PropertyDef *p, const PropertyValue *x) {
         switch (x->type) {
-        case 'b': fputs(x->b ? "yes" : "no", f); break;
+        case 'b': fputs(x->b ? _("yes") : _("no"), f); break;
         case 'i': fprintf(f, "%" PRId32, x->i); break;
         case 'u':
                 if (strcmp(p->name, "CurrentMediaStatus") == 0)
@@ -103,18 +104,18 @@ void report_text(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n
                 }
         }
 
-        fprintf(f, "\nTracks:\n");
+        fprintf(f, "\n%s:\n", _("Tracks"));
         if (n_tracks == 0) {
-                fprintf(f, "  (none)\n");
+                fprintf(f, "  %s\n", _("(none)"));
                 return;
         }
-        fprintf(f, "  %4s %5s %10s %10s %10s %-5s %s\n", "Sess", "Track", "Start", "Size", "LastRec", "Type",
-                "State");
+        fprintf(f, "  %4s %5s %10s %10s %10s %-5s %s\n", _("Sess"), _("Track"), _("Start"), _("Size"),
+                _("LastRec"), _("Type"), _("State"));
         for (size_t i = 0; i < n_tracks; i++) {
                 const TrackEntry *t = &tracks[i];
 
                 fprintf(f, "  %4" PRIu32 " %5" PRIu32 " %10" PRId32 " %10" PRId32 " %10" PRId32 " %-5s %s\n",
-                        t->session, t->track, t->start, t->size, t->last_recorded, t->is_data ? "data" : "audio",
+                        t->session, t->track, t->start, t->size, t->last_recorded, t->is_data ? _("data") : _("audio"),
                         track_state_to_string(t->state));
         }
 }
