@@ -241,7 +241,9 @@ static int probe_once(Transport *t, ProbeData *d) {
         if (ncomplete == 0)
                 return 0;
 
-        if (!profile_is_cd(p)) {
+        /* Elsewhere — or on a CD whose drive refused the full TOC — READ TRACK INFORMATION by session
+         * number names the first track of the last complete session. */
+        if (!d->have_toc) {
                 r = read_track(t, MMC_TI_SESSION, ncomplete, &d->first);
                 if (r == -EOPNOTSUPP)
                         return probe_from_toc(t, d);
