@@ -72,12 +72,13 @@ guint harness_log_count_opcode(char **lines, const char *node, guint8 opcode) {
         return n;
 }
 
-gboolean harness_log_check_allowlist(char **lines, GString *offenders) {
+gboolean harness_log_check_allowlist(char **lines, GString *offenders, guint *ret_n_sgio) {
         /* design.md §3 / transport-sg.c: TEST UNIT READY, REQUEST SENSE, INQUIRY, READ CAPACITY, READ(10),
          * READ TOC/PMA/ATIP, GET CONFIGURATION, GET EVENT STATUS NOTIFICATION, READ DISC INFORMATION,
          * READ TRACK INFORMATION, MODE SENSE(10), READ(12). */
         static const guint8 allow[] = { 0x00, 0x03, 0x12, 0x25, 0x28, 0x43, 0x46, 0x4a, 0x51, 0x52, 0x5a, 0xa8 };
         gboolean ok = TRUE;
+        guint n = 0;
 
         for (size_t i = 0; lines && lines[i]; i++) {
                 char name[16];
@@ -85,6 +86,7 @@ gboolean harness_log_check_allowlist(char **lines, GString *offenders) {
                 bool allowed = false;
                 if (!parse_sgio_line(lines[i], name, &op))
                         continue;
+                n++;
                 for (size_t k = 0; k < G_N_ELEMENTS(allow); k++)
                         allowed = allowed || allow[k] == op;
                 if (!allowed) {
@@ -92,6 +94,8 @@ gboolean harness_log_check_allowlist(char **lines, GString *offenders) {
                         ok = FALSE;
                 }
         }
+        if (ret_n_sgio)
+                *ret_n_sgio = n;
         return ok;
 }
 
@@ -133,6 +137,8 @@ gboolean harness_control(Harness *h, const char *fmt, ...) {
 
         w.done = done;
         w.from = harness_log_mark(h);
+        if (g_str_has_prefix(line, "add "))
+                h->had_drive = true;
         /* Shorter than PIPE_BUF: one atomic write, or EAGAIN only if fake-drive stopped reading. */
         if (write(h->fifo_fd, buf, len) != (ssize_t) len)
                 return harness_fail(h, "cannot write '%s' to %s: %s", line, h->fifo_path, g_strerror(errno));

@@ -26,6 +26,7 @@ struct Harness {
         GSubprocess *fake_proc;
         bool fake_exited;
         int fake_status; /* the daemon's exit status as fake-drive passes it on; 128+N for signal N */
+        bool had_drive;  /* a drive existed at some point: the daemon must have sent commands */
         bool watching;   /* the daemon is meant to be running: a wait fails when it is not */
 
         bool failed; /* harness_fail() was called: keep the temporary directory */

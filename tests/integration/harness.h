@@ -98,8 +98,9 @@ guint harness_log_mark(Harness *h);
 char **harness_log_lines(Harness *h, guint from);
 /* Lines of the log in [from, to) that are SG_IO commands with this opcode on this node. */
 guint harness_log_count_opcode(char **lines, const char *node, guint8 opcode);
-/* Every SG_IO line must carry an opcode of the read-only allowlist (design.md §3); appends offenders. */
-gboolean harness_log_check_allowlist(char **lines, GString *offenders);
+/* Every SG_IO line must carry an opcode of the read-only allowlist (design.md §3); appends offenders and
+ * counts the SG_IO lines (ret_n_sgio may be NULL). */
+gboolean harness_log_check_allowlist(char **lines, GString *offenders, guint *ret_n_sgio);
 
 /* Signals recorded since the harness started (every signal not sent by the bus itself). */
 guint harness_signals_mark(Harness *h);

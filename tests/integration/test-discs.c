@@ -125,8 +125,8 @@ static void check_caches(Harness *h, const char *disc) {
 
         for (size_t i = 0; i < G_N_ELEMENTS(proxies) && ok; i++)
                 ok = (w.fresh[i] = harness_get_all(h, path, ifaces[i])) != NULL;
-        if (ok && !harness_wait(h, cond_cache, &w, 3000))
-                harness_fail(h, "after inserting %s, PropertiesChanged did not announce every change within 3 s:\n%s",
+        if (ok && !harness_wait(h, cond_cache, &w, 2000))
+                harness_fail(h, "after inserting %s, PropertiesChanged did not announce every change within 2 s:\n%s",
                              disc, w.diff->str);
         for (size_t i = 0; i < G_N_ELEMENTS(w.fresh); i++)
                 g_clear_pointer(&w.fresh[i], g_variant_unref);
@@ -150,6 +150,22 @@ static void test_insert(gconstpointer data) {
         check_caches(h, name);
 }
 
+/* The safety check itself must flag a write and pass reads, ioctls and control lines. */
+static void test_allowlist_self_test(void) {
+        char *lines[] = { (char *) "sr0 46 02 00 00 00 00 00 00 08 00", (char *) "sr0 ioctl 0x5331",
+                          (char *) "# insert sr0 /x.disc", (char *) "sr1 2a 00 00 00 00 10 00 00 01 00",
+                          (char *) "sr0 a8 00 00 00 00 10 00 00 00 01 00 00", (char *) "sr12 5b 00 00", NULL };
+        g_autoptr(GString) bad = g_string_new(NULL);
+        guint n = 0;
+
+        g_assert_false(harness_log_check_allowlist(lines, bad, &n));
+        g_assert_cmpuint(n, ==, 4);
+        g_assert_nonnull(strstr(bad->str, "sr1 2a"));
+        g_assert_nonnull(strstr(bad->str, "sr12 5b"));
+        g_assert_null(strstr(bad->str, "sr0 46"));
+        g_assert_null(strstr(bad->str, "sr0 a8"));
+}
+
 static void test_shutdown(void) {
         if (!shared) {
                 g_test_skip("the shared daemon was not started");
@@ -166,6 +182,7 @@ int main(int argc, char **argv) {
         harness_test_init(&argc, &argv);
         discs = harness_list_discs();
 
+        g_test_add_func("/discs/allowlist-self-test", test_allowlist_self_test);
         g_test_add_func("/discs/no-drives", test_no_drives);
         for (size_t i = 0; discs[i]; i++) {
                 g_autofree char *p = g_strdup_printf("/discs/insert/%s", discs[i]);

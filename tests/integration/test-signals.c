@@ -308,7 +308,7 @@ static void test_step(gconstpointer data) {
         if (!harness_insert(h, "sr0", file))
                 goto out;
         /* Settled; the last signals may still be on their way (they are emitted at idle priority). */
-        (void) harness_wait(h, cond_all_signalled, &r, 3000);
+        (void) harness_wait(h, cond_all_signalled, &r, 2000);
         if (!harness_sync(h))
                 goto out;
         analyse(&r, old, new, old_diskseq, unknown, out);
