@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -80,6 +81,14 @@ static inline void put_be32(uint8_t *p, uint32_t v) {
         p[1] = v >> 16;
         p[2] = v >> 8;
         p[3] = v;
+}
+
+/* Wall-clock time in µs since the epoch (what TimeMediaDetected publishes). */
+static inline uint64_t now_realtime_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
 }
 
 static inline int negative_errno(void) {

@@ -18,13 +18,6 @@
 #define MAX_WORKERS 4
 #define COMMAND_TIMEOUT_MS 20000
 
-static uint64_t now_realtime_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
-}
-
 int manager_new(sd_event *event, Manager **ret) {
         Manager *m;
         int r;

@@ -17,13 +17,6 @@
 #define BECOMING_READY_TRIES 40
 #define BECOMING_READY_WAIT_MS 250
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
-}
-
 static int fail(const char *devnode, int r) {
         const MsdError *e = msd_error_from_errno(r);
 
@@ -103,7 +96,7 @@ int oneshot_probe(const char *devnode, bool json, unsigned timeout_ms) {
                 .object_path = path,
                 .probe_state = media.media_present ? "idle" : "no-medium",
                 .last_error = "",
-                .time_media_detected = media.media_present ? now_usec() : 0,
+                .time_media_detected = media.media_present ? now_realtime_usec() : 0,
         };
         if (json)
                 report_json(stdout, &v, tracks, n_tracks);
