@@ -321,6 +321,73 @@ out:
         (void) harness_stop(h);
 }
 
+typedef struct ProbeWait {
+        guint mark;
+        const char *node;
+} ProbeWait;
+
+static gboolean cond_probe_started(Harness *hh, gpointer data) {
+        ProbeWait *w = data;
+        g_auto(GStrv) lines = harness_log_lines(hh, w->mark);
+        return harness_log_count_opcode(lines, w->node, 0x46) > 0;
+}
+
+typedef struct LateWait {
+        const char *path;
+        int found;
+} LateWait;
+
+static gboolean cond_late_signal(Harness *hh, gpointer data) {
+        LateWait *w = data;
+        int removed = find_signal(hh, 0, "InterfacesRemoved", w->path, NULL);
+
+        w->found = removed >= 0 ? find_signal(hh, (guint) removed + 1, "PropertiesChanged", w->path, NULL) : -1;
+        return w->found >= 0;
+}
+
+/* A USB drive pulled while the daemon probes it (its READ DISC INFORMATION takes 300 ms): the object
+ * goes with InterfacesRemoved, nothing is signalled for it afterwards (the probe's late result must be
+ * dropped), and the daemon serves on. */
+static void test_remove_during_probe(void) {
+        g_autofree char *f0 = harness_disc_path("none"), *f1 = harness_disc_path("quirk-delay");
+        g_autofree char *path = harness_drive_path("sr1");
+        const char *files[] = { f0, NULL };
+        const char *one[] = { "sr0", NULL };
+        ProbeWait w = { .node = "sr1" };
+        Harness *h = harness_start(files);
+
+        if (!h)
+                return;
+        if (!harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
+                goto out;
+        w.mark = harness_log_mark(h);
+        if (!harness_control(h, "add sr1 %s", f1))
+                goto out;
+        if (!harness_wait(h, cond_probe_started, &w, HARNESS_TIMEOUT_MS)) {
+                harness_fail(h, "no probe of sr1 (GET CONFIGURATION) within %u ms of 'add sr1'", HARNESS_TIMEOUT_MS);
+                goto out;
+        }
+        if (!unplug(h, "sr1", one))
+                goto out;
+        check_gone(h, "sr1");
+        /* The dropped probe ends within its 300 ms delay; watching for 800 ms more for a late signal is the
+         * only way to see that none comes (a wait that must time out). */
+        {
+                LateWait lw = { .path = path };
+                if (harness_wait(h, cond_late_signal, &lw, 800))
+                        harness_fail(h, "PropertiesChanged of %s (signal #%d) after its InterfacesRemoved, from the "
+                                     "probe that ran during the unplug", path, lw.found);
+        }
+        /* the daemon serves on */
+        {
+                g_autoptr(EmuDisc) d0 = harness_load_disc("none");
+                if (d0 && harness_sync(h))
+                        (void) expect_check_drive(h, "sr0", d0, d0, harness_start_time(h));
+        }
+out:
+        (void) harness_stop(h);
+}
+
 static void test_every_disc(gconstpointer data) {
         const char *name = data;
         g_autoptr(EmuDisc) d = harness_load_disc(name);
@@ -360,6 +427,7 @@ int main(int argc, char **argv) {
 
         g_test_add_func("/hotplug/three-drives", test_three_drives);
         g_test_add_func("/hotplug/add-remove", test_add_remove);
+        g_test_add_func("/hotplug/remove-during-probe", test_remove_during_probe);
         for (size_t i = 0; discs[i]; i++) {
                 g_autofree char *p = g_strdup_printf("/hotplug/every-disc/%s", discs[i]);
                 g_test_add_data_func(p, discs[i], test_every_disc);
