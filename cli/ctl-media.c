@@ -94,15 +94,16 @@ typedef struct Track {
 
 static const char *state_text(const char *state) {
         /* GetTracks' state words, for people. */
-        static const char *const states[][2] = {
-                { "complete", N_("complete") },   { "incomplete", N_("incomplete") },
-                { "invisible", N_("invisible") }, { "reserved", N_("reserved") },
-                { "damaged", N_("damaged") },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(states); i++)
-                if (strcmp(state, states[i][0]) == 0)
-                        return _(states[i][1]);
+        if (strcmp(state, "complete") == 0)
+                return C_("track state", "complete");
+        if (strcmp(state, "incomplete") == 0)
+                return C_("track state", "incomplete");
+        if (strcmp(state, "invisible") == 0)
+                return C_("track state", "invisible");
+        if (strcmp(state, "reserved") == 0)
+                return C_("track state", "reserved");
+        if (strcmp(state, "damaged") == 0)
+                return C_("track state", "damaged");
         return state;
 }
 
@@ -110,7 +111,7 @@ static int print_track_row(CtlTable *t, const Track *k) {
         char session[16], track[16], start[16], size[16], lra[16];
         const char *cells[] = {
                 session, track, start, size, lra,
-                k->is_data ? _("data") : _("audio"),
+                k->is_data ? C_("track type", "data") : C_("track type", "audio"),
                 state_text(k->state),
         };
 

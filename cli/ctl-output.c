@@ -328,18 +328,18 @@ const char *ctl_media_summary(const CtlDrive *d) {
                 return "-";
         /* The most telling bit first: a damaged appendable disc is "damaged". */
         if (bits & 0x8000)
-                return _("unsupported");
+                return C_("medium", "unsupported");
         if (bits & 0x0400)
-                return _("damaged");
+                return C_("medium", "damaged");
         if (bits & 0x0001)
-                return _("overwritable");
+                return C_("medium", "overwritable");
         if (bits & 0x0002)
-                return _("blank");
+                return C_("medium", "blank");
         if (bits & 0x4000)
-                return _("closed");
+                return C_("medium", "closed");
         if (bits & 0x1000)
-                return _("open session");
+                return C_("medium", "open session");
         if (bits & 0x0004)
-                return _("appendable");
+                return C_("medium", "appendable");
         return "-";
 }

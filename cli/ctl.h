@@ -16,6 +16,15 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A message with a context, where one English word needs two translations ("damaged" track and medium
+ * take different genders in French). xgettext's glib preset extracts C_(context, text). */
+#define C_(context, s) ctl_pgettext(context "\004" s, s)
+
+static inline const char *ctl_pgettext(const char *context_and_id, const char *msgid) {
+        const char *t = gettext(context_and_id);
+
+        return t == context_and_id ? msgid : t;
+}
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
