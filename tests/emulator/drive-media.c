@@ -380,13 +380,29 @@ static bool profile_is_overwritable(uint16_t p) {
         return p == 0x12 || p == 0x13 || p == 0x1a || p == 0x2a || p == 0x43;
 }
 
+/* One formattable capacity descriptor (MMC-6 6.24.3.3): blocks, format type in bits 7..2 of byte 4, the
+ * type dependent parameter in bytes 5..7. */
+static void format_descriptor(Cmd *c, uint32_t blocks, uint8_t type, uint32_t param) {
+        uint8_t *p = reply_grow(c, 8);
+
+        set_be32(p, blocks);
+        p[4] = (uint8_t) (type << 2);
+        p[5] = (uint8_t) (param >> 16), p[6] = (uint8_t) (param >> 8), p[7] = (uint8_t) param;
+}
+
 /* MMC-6 6.24, Table 535: 3 = capacity list length; the current/maximum capacity descriptor (0..3 blocks,
- * 4 bits 1..0 type: 1 unformatted, 2 formatted, 3 no medium, 5..7 block length), then one formattable
- * capacity descriptor (type 26h on DVD+RW, 00h full format otherwise). Answered without a medium too. */
+ * 4 bits 1..0 type: 1 unformatted, 2 formatted, 3 no medium, 5..7 block length), then the formattable
+ * capacity descriptors. Answered without a medium too.
+ * Formattable descriptors: 26h on DVD+RW; on DVD-RW what real drives offer (libburn cookbook, "Unformatted
+ * DVD-RW" and "Partly formatted DVD-RW"): 00h full format (parameter: block length), 10h full and 15h quick
+ * (parameter: ECC block size 16), and on Restricted Overwrite 13h "quick grow the last session" with the
+ * blocks still unformatted (0 on a fully formatted disc) instead of 10h. libburn reads the size of a DVD-RW
+ * in Restricted Overwrite from the 15h descriptor alone: without it xorriso saw no writable space. 00h full
+ * format elsewhere. */
 void emu_cmd_read_format_capacities(Cmd *c) {
         const EmuDisc *m = c->medium;
+        uint32_t blocks = 0, whole = 0;
         uint8_t type, *p;
-        uint32_t blocks = 0;
 
         if (!m)
                 type = 3;
@@ -397,17 +413,26 @@ void emu_cmd_read_format_capacities(Cmd *c) {
                 type = 1;
                 blocks = MAX(m->lead_out_max, m->capacity);
         }
+        if (m)
+                whole = MAX(m->lead_out_max, m->capacity);
 
-        p = reply_grow(c, 4 + 16);
-        p[3] = 16;
+        p = reply_grow(c, 4 + 8);
         set_be32(p + 4, blocks);
         p[8] = type;
         p[9] = 0x00, p[10] = 0x08, p[11] = 0x00;
-        set_be32(p + 12, blocks);
         if (m && (m->profile == 0x1a || m->profile == 0x2a))
-                p[16] = 0x26 << 2;
-        else
-                p[17] = 0x00, p[18] = 0x08, p[19] = 0x00;
+                format_descriptor(c, blocks, 0x26, 0);
+        else if (m && m->profile == 0x13) {
+                format_descriptor(c, whole, 0x00, 2048);
+                format_descriptor(c, whole - MIN(whole, m->capacity), 0x13, 16);
+                format_descriptor(c, whole, 0x15, 16);
+        } else if (m && m->profile == 0x14) {
+                format_descriptor(c, whole, 0x00, 2048);
+                format_descriptor(c, whole, 0x10, 16);
+                format_descriptor(c, whole, 0x15, 16);
+        } else
+                format_descriptor(c, blocks, 0x00, 2048);
+        c->reply->data[3] = (uint8_t) (c->reply->len - 4);
 }
 
 /* MMC-6 6.25, format C0h (Write Protection Status, Table 553): 4 bit 0 SWPP, bit 1 PWP, bit 2 MSWI, bit 3

@@ -377,6 +377,33 @@ static void test_dvd_ram_probes(void) {
         assert_sense(&r, 0x05, 0x24, 0x00);
 }
 
+/* The formattable descriptors libburn reads the size of overwritable DVD-RW from (libburn cookbook): on a
+ * fully formatted Restricted Overwrite disc 00h and 15h offer the whole disc and 13h nothing more. */
+static void test_read_format_capacities(void) {
+        g_autoptr(EmuDrive) ro = drive_from("profile = 0x13\ndisc_status = complete\nlast_session = complete\n"
+                                            "erasable = 1\ncapacity = 2297888\n"
+                                            "track = session=1 start=0 size=2297888\n");
+        g_autoptr(EmuDrive) plus = drive_from("profile = 0x1a\ndisc_status = complete\nlast_session = complete\n"
+                                              "erasable = 1\ncapacity = 2295104\n"
+                                              "track = session=1 start=0 size=2295104\n");
+        uint8_t buf[64];
+        EmuResult r;
+
+        /* 2297888 = 231020h; list length 32 = current + three formattable descriptors; 13h << 2 = 4Ch,
+         * 15h << 2 = 54h, parameter 16 (ECC block) for 13h/15h, 2048 (block length) for 00h */
+        r = run(ro, CDB(0x23, 0, 0, 0, 0, 0, 0, 0, 64, 0), buf, sizeof(buf));
+        assert_good(&r, 36);
+        assert_bytes(buf, 0, 0, 0, 32, 0x00, 0x23, 0x10, 0x20, 0x02, 0x00, 0x08, 0x00,
+                     0x00, 0x23, 0x10, 0x20, 0x00, 0x00, 0x08, 0x00,
+                     0x00, 0x00, 0x00, 0x00, 0x4c, 0x00, 0x00, 0x10,
+                     0x00, 0x23, 0x10, 0x20, 0x54, 0x00, 0x00, 0x10);
+        /* DVD+RW: one 26h descriptor (26h << 2 = 98h); 2295104 = 230540h */
+        r = run(plus, CDB(0x23, 0, 0, 0, 0, 0, 0, 0, 64, 0), buf, sizeof(buf));
+        assert_good(&r, 20);
+        assert_bytes(buf, 0, 0, 0, 16, 0x00, 0x23, 0x05, 0x40, 0x02, 0x00, 0x08, 0x00,
+                     0x00, 0x23, 0x05, 0x40, 0x98, 0x00, 0x00, 0x00);
+}
+
 static void test_track_info_open_and_toc_msf(void) {
         g_autoptr(EmuDrive) d = drive_from(CDR_APPENDABLE);
         uint8_t buf[64];
@@ -577,6 +604,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/emulator/drive/read-capacity-and-read", test_read_capacity_and_read);
         g_test_add_func("/emulator/drive/mode-sense", test_mode_sense);
         g_test_add_func("/emulator/drive/dvd-ram-probes", test_dvd_ram_probes);
+        g_test_add_func("/emulator/drive/read-format-capacities", test_read_format_capacities);
         g_test_add_func("/emulator/drive/track-info-open-and-toc-msf", test_track_info_open_and_toc_msf);
         g_test_add_func("/emulator/drive/insert-eject", test_insert_eject);
         g_test_add_func("/emulator/drive/quirks", test_quirks);
