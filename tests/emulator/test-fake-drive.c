@@ -290,10 +290,54 @@ static void test_cdrom_id(Fixture *f, gconstpointer data) {
         g_assert_nonnull(strstr(out, "ID_CDROM_MEDIA_TRACK_COUNT=2\n"));
         g_assert_nonnull(strstr(out, "ID_CDROM_MEDIA_TRACK_COUNT_DATA=1\n"));
 
-        /* cdrom_id's sequence (umockdev-harness.md §4): two plain ioctls, INQUIRY(36), GET CONFIGURATION … */
+        /* cdrom_id's sequence (umockdev-harness.md §4): two plain ioctls — CDROM_DRIVE_STATUS makes the sr
+         * driver send TEST UNIT READY —, INQUIRY(36), GET CONFIGURATION … */
         log = log_contents(f);
-        g_assert_true(g_str_has_prefix(log, "sr0 ioctl 0x5331\nsr0 ioctl 0x5326\nsr0 12 00 00 00 24 00\n"
+        g_assert_true(g_str_has_prefix(log, "sr0 ioctl 0x5331\nsr0 ioctl 0x5326\nsr0 00 00 00 00 00 00\n"
+                                            "sr0 12 00 00 00 24 00\n"
                                             "sr0 46 00 00 00 00 00 00 00 08 00\n"));
+}
+
+/* CDROM_DRIVE_STATUS is the sr driver's TEST UNIT READY: the kernel retries a UNIT ATTENTION away, so
+ * cdrom_id then reads the medium. While the drive is becoming ready the answer is CDS_DRIVE_NOT_READY,
+ * which cdrom_id ignores: it still names the profile, but its READ TOC and READ DISC INFORMATION fail, so
+ * it prints no media state. */
+static void test_drive_status(Fixture *f, gconstpointer data) {
+        g_autofree char *ua = NULL, *ready = NULL, *text_ua = NULL, *text_ready = NULL;
+        g_autofree char *out = NULL, *log = NULL;
+        int status;
+
+        if (!have_binaries(f))
+                return;
+        if (!g_file_test("/usr/lib/udev/cdrom_id", G_FILE_TEST_IS_EXECUTABLE)) {
+                g_test_skip("no /usr/lib/udev/cdrom_id");
+                return;
+        }
+        text_ua = g_strconcat(CDR_APPENDABLE, "quirk = unit_attention\n", NULL);
+        text_ready = g_strconcat(CDR_APPENDABLE, "quirk = becoming_ready 5\n", NULL);
+        ua = write_file(f->dir, "ua.disc", text_ua);
+        ready = write_file(f->dir, "ready.disc", text_ready);
+
+        out = run_output(f, (const char *const[]) { f->fake_drive, "--disc", ua, "--command-log", f->log, "--",
+                                                     "/usr/lib/udev/cdrom_id", "/dev/sr0", NULL },
+                         &status);
+        g_assert_cmpint(status, ==, 0);
+        g_assert_nonnull(strstr(out, "ID_CDROM_MEDIA_STATE=appendable\n"));
+        log = log_contents(f);
+        /* the first TUR meets the attention (06/28/00), the kernel's retry is GOOD */
+        g_assert_true(g_str_has_prefix(log, "sr0 ioctl 0x5331\nsr0 ioctl 0x5326\nsr0 00 00 00 00 00 00\n"
+                                            "sr0 00 00 00 00 00 00\nsr0 12 00 00 00 24 00\n"));
+        g_clear_pointer(&out, g_free);
+
+        out = run_output(f, (const char *const[]) { f->fake_drive, "--disc", ready, "--", "/usr/lib/udev/cdrom_id",
+                                                     "/dev/sr0", NULL },
+                         &status);
+        g_assert_cmpint(status, ==, 0);
+        g_assert_nonnull(strstr(out, "ID_CDROM_MEDIA_CD_R=1\n"));
+        g_assert_null(strstr(out, "ID_CDROM_MEDIA_STATE"));
+
+        g_assert_cmpint(unlink(ua), ==, 0);
+        g_assert_cmpint(unlink(ready), ==, 0);
 }
 
 static void test_libburn(Fixture *f, gconstpointer data) {
@@ -330,6 +374,7 @@ int main(int argc, char **argv) {
         g_test_add("/fake-drive/add-remove", Fixture, NULL, fixture_setup, test_add_remove, fixture_teardown);
         g_test_add("/fake-drive/exit-status", Fixture, NULL, fixture_setup, test_exit_status, fixture_teardown);
         g_test_add("/fake-drive/cdrom-id", Fixture, NULL, fixture_setup, test_cdrom_id, fixture_teardown);
+        g_test_add("/fake-drive/drive-status", Fixture, NULL, fixture_setup, test_drive_status, fixture_teardown);
         g_test_add("/fake-drive/libburn", Fixture, NULL, fixture_setup, test_libburn, fixture_teardown);
 
         return g_test_run();

@@ -61,6 +61,38 @@ static long drive_capability(EmuDrive *drive) {
         return cap;
 }
 
+/* CDROM_DRIVE_STATUS as the sr driver answers it (drivers/scsi/sr_ioctl.c sr_drive_status(), Linux 6.1):
+ * the kernel sends TEST UNIT READY through scsi_test_unit_ready(), which retries while the drive reports a
+ * UNIT ATTENTION (up to MAX_RETRIES = 3 times) — so the kernel, not the caller, consumes the attention of a
+ * media change. GOOD → CDS_DISC_OK; 02/04/01 becoming ready → CDS_DRIVE_NOT_READY; 02/04/02 → CDS_TRAY_OPEN;
+ * another 02/04/xx (format in progress) → CDS_DISC_OK; 02/3A → CDS_NO_DISC; anything else (no connection) →
+ * CDS_TRAY_OPEN. The kernel asks GET EVENT STATUS NOTIFICATION in between; for this model it says what the
+ * sense already said, so it is not sent (it would also consume the drive's one NewMedia report). The TUR
+ * reaches the model and its log, as it reaches a real drive. */
+static int sr_drive_status(EmuDrive *drive) {
+        static const uint8_t tur[6] = { 0x00 };
+        EmuResult res;
+        uint8_t sk, asc, ascq;
+
+        for (unsigned retries = 3;;) {
+                (void) emu_drive_command(drive, tur, sizeof(tur), NULL, 0, &res);
+                if (res.host_status != EMU_DID_OK)
+                        return CDS_TRAY_OPEN;
+                if (res.status == EMU_STATUS_GOOD)
+                        return CDS_DISC_OK;
+                sk = res.sense[2] & 0x0f, asc = res.sense[12], ascq = res.sense[13];
+                if (sk != 0x06 || --retries == 0)
+                        break;
+        }
+        if (sk == 0x02 && asc == 0x04 && ascq == 0x01)
+                return CDS_DRIVE_NOT_READY;
+        if (sk == 0x02 && asc == 0x04 && ascq == 0x02)
+                return CDS_TRAY_OPEN;
+        if (sk == 0x02 && asc == 0x04)
+                return CDS_DISC_OK;
+        return asc == 0x3a ? CDS_NO_DISC : CDS_TRAY_OPEN;
+}
+
 typedef struct Pending {
         UMockdevIoctlClient *client;
 } Pending;
@@ -191,7 +223,7 @@ static gboolean on_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *cl
                 umockdev_ioctl_client_complete(client, drive_capability(drive), 0);
                 break;
         case CDROM_DRIVE_STATUS:
-                umockdev_ioctl_client_complete(client, emu_drive_has_medium(drive) ? CDS_DISC_OK : CDS_NO_DISC, 0);
+                umockdev_ioctl_client_complete(client, sr_drive_status(drive), 0);
                 break;
         case SG_GET_VERSION_NUM: {
                 int v = SG_VERSION_NUM;
