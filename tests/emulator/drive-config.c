@@ -196,6 +196,10 @@ static void page_05(Cmd *c, bool changeable) {
         p[1] = 0x32;
         if (changeable)
                 return;
+        if (c->drive->page05_set) { /* what MODE SELECT stored (drive-write.c) */
+                memcpy(p, c->drive->page05, 2 + 0x32);
+                return;
+        }
         p[2] = cd ? 0x01 /* TAO */ : 0x20 /* LS_V, write type 0: packet/incremental */;
         p[3] = 0xc0 | 0x04;
         p[4] = 0x08;

@@ -33,6 +33,12 @@ struct EmuDrive {
         void *log_userdata;
         GQueue log;
         unsigned n_commands;
+
+        /* Recording (drive-write.c): drive state that a medium change resets. */
+        int store_fd;                /* written sectors at LBA × 2048 (the node file), -1 = none */
+        bool page05_set;             /* MODE SELECT stored a Write Parameters page */
+        uint8_t page05[2 + 0x32];
+        bool cue_armed;              /* SEND CUE SHEET: the track is written session-at-once (CD SAO) */
 };
 
 /* One command being answered. Handlers either append the full reply to `reply` (as a real drive would
@@ -44,10 +50,24 @@ typedef struct Cmd {
         const EmuDisc *file;   /* quirks (may be NULL) */
         const EmuDisc *medium; /* NULL without medium */
         GByteArray *reply;
+        const uint8_t *out; /* data-out (MODE SELECT, WRITE …), NULL if none */
+        size_t out_len;
         size_t alloc; /* allocation length from the CDB, SIZE_MAX if the command has none */
         bool failed;
         uint8_t sk, asc, ascq;
 } Cmd;
+
+/* A command of the dispatch table (drive.c; the recording commands are in drive-write.c). */
+typedef struct CommandDesc {
+        uint8_t opcode;
+        uint8_t cdb_len;   /* the CDB length of the command's group */
+        bool media_access; /* 02/3A/00 without medium, 02/04/01 while becoming ready */
+        int8_t alloc_at;   /* offset of the allocation length, -1 if none */
+        uint8_t alloc_size;
+        int8_t header_at; /* the length header that `garbage` overwrites, -1 if none */
+        uint8_t header_size;
+        void (*handler)(Cmd *c);
+} CommandDesc;
 
 static inline void cmd_fail(Cmd *c, uint8_t sk, uint8_t asc, uint8_t ascq) {
         c->failed = true;
@@ -100,6 +120,13 @@ void emu_cmd_read_track_information(Cmd *c);
 void emu_cmd_read_toc(Cmd *c);
 void emu_cmd_read_format_capacities(Cmd *c);
 void emu_cmd_read_dvd_structure(Cmd *c);
+
+/* drive-write.c */
+const CommandDesc *emu_write_find_command(uint8_t opcode);
+/* Under the lock: forget the write parameters, and the written data with the medium. */
+void emu_write_medium_changed(EmuDrive *d);
+/* Fills p (len bytes from LBA lba) with what was written there, if anything. */
+void emu_write_read_recorded(Cmd *c, uint32_t lba, uint8_t *p, size_t len);
 
 /* The track the drive calls invisible/incomplete (the last one, if it is not complete), or NULL. */
 const EmuTrack *emu_disc_open_track(const EmuDisc *d);

@@ -45,6 +45,7 @@ EmuDrive *emu_drive_new(const char *name, EmuDisc *disc) {
         g_mutex_init(&d->lock);
         g_queue_init(&d->log);
         d->name = g_strdup(name ?: "sr0");
+        d->store_fd = -1;
         if (!disc)
                 disc = emu_disc_new_empty();
 
@@ -103,6 +104,7 @@ void emu_drive_insert(EmuDrive *d, EmuDisc *disc) {
                 d->unit_attention = false;
                 d->media_event = 3; /* MediaRemoval */
         }
+        emu_write_medium_changed(d);
         g_mutex_unlock(&d->lock);
 }
 
@@ -329,9 +331,9 @@ static void fill_pvd(uint8_t *b, uint32_t blocks) {
         b[881] = 0x01;            /* file structure version */
 }
 
-/* MMC-6 6.16 READ (10) / 6.17 READ (12): 2048-byte blocks of zeros, except the PVD at LBA 16 when the disc
- * has `iso_blocks`. Reading past the readable capacity fails 05/21/00. Only what fits the host's buffer is
- * built (there is no length header to keep). */
+/* MMC-6 6.16 READ (10) / 6.17 READ (12): 2048-byte blocks of what was written there (drive-write.c), else
+ * zeros, except the PVD at LBA 16 when the disc has `iso_blocks`. Reading past the readable capacity fails
+ * 05/21/00. Only what fits the host's buffer is built (there is no length header to keep). */
 static void cmd_read(Cmd *c, size_t buf_len) {
         uint32_t lba = get_be32(c->cdb + 2);
         uint64_t blocks = c->cdb[0] == 0x28 ? get_be16(c->cdb + 7) : get_be32(c->cdb + 6);
@@ -342,6 +344,7 @@ static void cmd_read(Cmd *c, size_t buf_len) {
                 return cmd_fail(c, SENSE_LBA_OUT_OF_RANGE);
         total = MIN(blocks * 2048, (uint64_t) buf_len);
         p = reply_grow(c, total);
+        emu_write_read_recorded(c, lba, p, total);
         if (c->medium->iso_blocks_set && lba <= 16 && 16 < (uint64_t) lba + blocks) {
                 uint64_t off = (uint64_t) (16 - lba) * 2048;
                 if (off + 2048 <= total)
@@ -386,17 +389,6 @@ static void cmd_mechanism_status(Cmd *c) {
 
 /* ---- dispatch ---- */
 
-typedef struct CommandDesc {
-        uint8_t opcode;
-        uint8_t cdb_len;   /* the CDB length of the command's group */
-        bool media_access; /* 02/3A/00 without medium, 02/04/01 while becoming ready */
-        int8_t alloc_at;   /* offset of the allocation length, -1 if none */
-        uint8_t alloc_size;
-        int8_t header_at; /* the length header that `garbage` overwrites, -1 if none */
-        uint8_t header_size;
-        void (*handler)(Cmd *c);
-} CommandDesc;
-
 static void cmd_test_unit_ready(Cmd *c) {
 }
 
@@ -422,7 +414,7 @@ static const CommandDesc *find_command(uint8_t opcode) {
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
                 if (commands[i].opcode == opcode)
                         return &commands[i];
-        return NULL;
+        return emu_write_find_command(opcode);
 }
 
 static char *format_log_line(const char *name, const uint8_t *cdb, size_t cdb_len) {
@@ -458,6 +450,11 @@ static void finish_reply(Cmd *c, const CommandDesc *desc, uint8_t *buf, size_t b
 
 int emu_drive_command(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, uint8_t *buf, size_t buf_len,
                       EmuResult *res) {
+        return emu_drive_command_out(d, cdb, cdb_len, NULL, 0, buf, buf_len, res);
+}
+
+int emu_drive_command_out(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, const uint8_t *out, size_t out_len,
+                          uint8_t *buf, size_t buf_len, EmuResult *res) {
         g_autofree char *line = NULL;
         const CommandDesc *desc;
         const EmuQuirk *q;
@@ -468,7 +465,7 @@ int emu_drive_command(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, uint8_t *
         if (!res)
                 return -EINVAL;
         *res = (EmuResult) {};
-        if (!d || !cdb || cdb_len == 0 || cdb_len > sizeof(c.cdb) || (buf_len > 0 && !buf))
+        if (!d || !cdb || cdb_len == 0 || cdb_len > sizeof(c.cdb) || (buf_len > 0 && !buf) || (out_len > 0 && !out))
                 return -EINVAL;
 
         line = format_log_line(d->name, cdb, cdb_len);
@@ -487,6 +484,8 @@ int emu_drive_command(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, uint8_t *
         c.file = d->file;
         c.medium = current_medium(d);
         c.reply = g_byte_array_new();
+        c.out = out;
+        c.out_len = out_len;
 
         if (d->gone || emu_disc_has_quirk(c.file, EMU_QUIRK_GONE)) {
                 res->host_status = EMU_DID_NO_CONNECT;

@@ -63,6 +63,10 @@ bool emu_drive_is_gone(EmuDrive *d);
 int emu_drive_command(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, uint8_t *buf, size_t buf_len,
                       EmuResult *res);
 
+/* The same with a data-out phase (MODE SELECT, WRITE …): out[0..out_len) is what the host sends. */
+int emu_drive_command_out(EmuDrive *d, const uint8_t *cdb, size_t cdb_len, const uint8_t *out, size_t out_len,
+                          uint8_t *buf, size_t buf_len, EmuResult *res);
+
 /* Logging: every CDB goes to the callback (if set) and to an in-memory list (the last 65536 lines). */
 void emu_drive_set_log_func(EmuDrive *d, EmuLogFunc func, void *userdata);
 unsigned emu_drive_get_n_commands(EmuDrive *d);
