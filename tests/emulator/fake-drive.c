@@ -5,8 +5,8 @@
  *
  * Runs COMMAND under libumockdev-preload with emulated optical drives sr0, sr1, … (one per --disc;
  * `--disc none` is an empty drive) and exits with its status (128+N if it died of signal N). The control
- * FIFO takes `insert srN FILE`, `eject srN`, `add srN FILE|none`, `remove srN`, one per line, applied in
- * order; each applied line is echoed to the command log as `# LINE`. See README.md.
+ * FIFO takes `insert srN FILE`, `eject srN`, `add srN FILE|none`, `remove srN`, `save srN FILE`, one per
+ * line, applied in order; each applied line is echoed to the command log as `# LINE`. See README.md.
  */
 
 #include <errno.h>
@@ -105,6 +105,16 @@ static gboolean apply_control(Context *c, const char *line, GError **error) {
         }
         rest = w[2] ? g_strstrip(g_strdup(w[2])) : NULL;
 
+        if (strcmp(verb, "save") == 0) {
+                if (!rest || !*rest) {
+                        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "save needs a FILE");
+                        return FALSE;
+                }
+                if (!fake_bed_save(c->bed, index, rest, error))
+                        return FALSE;
+                command_log_line(c->log, announce);
+                return TRUE;
+        }
         if (strcmp(verb, "insert") == 0 || strcmp(verb, "add") == 0) {
                 if (!rest || !*rest) {
                         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s needs a FILE", verb);

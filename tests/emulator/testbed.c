@@ -14,9 +14,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "drive-write.h"
 #include "testbed.h"
 #include "umockdev-handler.h"
 
@@ -68,6 +70,8 @@ static void node_free(FakeNode *n) {
                 return;
         if (n->handler)
                 g_object_unref(n->handler);
+        if (n->store_fd >= 0)
+                close(n->store_fd);
         emu_drive_unref(n->drive);
         g_free(n->name);
         g_free(n->devnode);
@@ -234,6 +238,24 @@ static FakeNode *lookup(FakeBed *b, unsigned index, bool want_present, GError **
         return n;
 }
 
+/* Written sectors live in the node file itself (drive-write.h): a plain read() of /dev/srN, which umockdev
+ * does not route to the handler, sees them too (burn-harness.md pitfall 1, 2). The file is opened by its
+ * real path: this process runs under the preload, and /dev/srN would be redirected and ioctl-attached. The
+ * fd stays open for the whole run: closing a writable fd is the IN_CLOSE_WRITE the daemon watches for. A
+ * node that was removed and added again has a new file. */
+static void attach_store(FakeBed *b, FakeNode *n, EmuDrive *drive) {
+        g_autofree char *path = g_build_filename(b->root, n->devnode, NULL);
+
+        if (n->store_fd >= 0)
+                close(n->store_fd);
+        n->store_fd = open(path, O_RDWR | O_CLOEXEC);
+        if (n->store_fd < 0)
+                g_warning("%s: cannot open %s, burns keep no data: %s", n->name, path, g_strerror(errno));
+        else if (ftruncate(n->store_fd, 0) < 0)
+                g_warning("%s: cannot empty %s: %s", n->name, path, g_strerror(errno));
+        emu_drive_set_store(drive, n->store_fd);
+}
+
 gboolean fake_bed_add(FakeBed *b, unsigned index, EmuDisc *disc, GError **error) {
         g_autoptr(EmuDisc) owned = disc;
         g_autofree char *desc = NULL;
@@ -252,6 +274,7 @@ gboolean fake_bed_add(FakeBed *b, unsigned index, EmuDisc *disc, GError **error)
         if (!n) {
                 n = g_new0(FakeNode, 1);
                 g_mutex_init(&n->lock);
+                n->store_fd = -1;
                 n->index = index;
                 n->name = g_strdup_printf("sr%u", index);
                 n->devnode = g_strdup_printf("/dev/sr%u", index);
@@ -285,6 +308,26 @@ gboolean fake_bed_add(FakeBed *b, unsigned index, EmuDisc *disc, GError **error)
         if (!umockdev_testbed_add_from_string(b->tb, desc, error))
                 return FALSE;
         n->present = true;
+        attach_store(b, n, drive);
+        return TRUE;
+}
+
+gboolean fake_bed_save(FakeBed *b, unsigned index, const char *path, GError **error) {
+        g_autoptr(EmuDrive) drive = NULL;
+        g_autoptr(EmuDisc) disc = NULL;
+        g_autofree char *header = NULL, *msg = NULL;
+        FakeNode *n = lookup(b, index, true, error);
+
+        if (!n)
+                return FALSE;
+        drive = fake_node_ref_drive(n);
+        disc = emu_drive_copy_medium(drive);
+        header = g_strdup_printf("%s as fake-drive saved it from %s (no expect lines: add them by hand).",
+                                 disc->name ?: "medium", n->name);
+        if (emu_disc_save(disc, path, header, &msg) < 0) {
+                g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, msg);
+                return FALSE;
+        }
         return TRUE;
 }
 

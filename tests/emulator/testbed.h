@@ -31,6 +31,7 @@ typedef struct FakeNode {
         bool present;     /* in sysfs and /dev */
         UMockdevIoctlBase *handler; /* attached once, detached only at teardown */
         CommandLog *log;
+        int store_fd;     /* the node file, where the drive keeps what is burned (drive-write.h); -1 */
 } FakeNode;
 
 /* A new reference to the node's drive. */
@@ -51,6 +52,8 @@ gboolean fake_bed_insert(FakeBed *b, unsigned index, EmuDisc *disc, const char *
 /* Unplugs srN: remove uevents, sysfs and /dev entries go; an fd still open gets DID_NO_CONNECT. announce
  * as for fake_bed_insert(), logged before the remove uevents. */
 gboolean fake_bed_remove(FakeBed *b, unsigned index, const char *announce, GError **error);
+/* Writes srN's medium as it is now (after any burns) to path as a .disc without expect lines. */
+gboolean fake_bed_save(FakeBed *b, unsigned index, const char *path, GError **error);
 /* Detaches every handler, then drops the testbed (its directory goes). Call after the child exited. */
 void fake_bed_free(FakeBed *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FakeBed, fake_bed_free)

@@ -114,7 +114,8 @@ static void handle_sg_io(FakeNode *node, EmuDrive *drive, UMockdevIoctlClient *c
         UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
         sg_io_hdr_t *h;
         uint8_t *buf = NULL;
-        size_t buf_len = 0;
+        size_t buf_len = 0, out_len = 0;
+        bool out = false;
         EmuResult res;
 
         hdr_d = umockdev_ioctl_data_resolve(arg, 0, sizeof(sg_io_hdr_t), &error);
@@ -149,11 +150,20 @@ static void handle_sg_io(FakeNode *node, EmuDrive *drive, UMockdevIoctlClient *c
                 }
                 buf = buf_d->data;
                 buf_len = h->dxfer_len;
+        } else if (h->dxfer_len > 0 && h->dxferp && h->dxfer_direction == SG_DXFER_TO_DEV) {
+                /* Data-out (MODE SELECT, WRITE …): the model records it (drive-write.c). */
+                buf_d = umockdev_ioctl_data_resolve(hdr_d, offsetof(sg_io_hdr_t, dxferp), h->dxfer_len, &error);
+                if (!buf_d) {
+                        umockdev_ioctl_client_complete(client, -1, EFAULT);
+                        return;
+                }
+                out = true;
+                out_len = h->dxfer_len;
         }
         h = (sg_io_hdr_t *) hdr_d->data;
 
-        /* Data-out commands (MODE SELECT, WRITE …) reach the model without their data: it refuses them. */
-        (void) emu_drive_command(drive, cdb_d->data, h->cmd_len, buf, buf_len, &res);
+        (void) emu_drive_command_out(drive, cdb_d->data, h->cmd_len, out ? buf_d->data : NULL, out_len, buf, buf_len,
+                                     &res);
 
         h->status = res.host_status == EMU_DID_OK ? res.status : 0;
         h->masked_status = h->status >> 1;
@@ -166,7 +176,11 @@ static void handle_sg_io(FakeNode *node, EmuDrive *drive, UMockdevIoctlClient *c
                 memcpy(sb_d->data, res.sense, h->sb_len_wr);
                 h->driver_status = DRIVER_SENSE;
         }
-        h->resid = (int) (h->dxfer_len - (buf ? res.len : 0));
+        /* A data-out command that succeeded took all of its data. */
+        if (out)
+                h->resid = res.host_status == EMU_DID_OK && res.status == EMU_STATUS_GOOD ? 0 : (int) h->dxfer_len;
+        else
+                h->resid = (int) (h->dxfer_len - (buf ? res.len : 0));
         h->duration = res.delay_ms;
         h->info = (h->status || h->host_status || h->driver_status) ? SG_INFO_CHECK : SG_INFO_OK;
 
