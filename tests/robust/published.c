@@ -56,9 +56,8 @@ void published_free(Published *p) {
         g_free(p);
 }
 
-gboolean published_step(Published *p) {
-        harness_drain(p->h);
-        for (; p->next < harness_n_signals(p->h); p->next++) {
+static gboolean step_below(Published *p, guint end) {
+        for (; p->next < MIN(end, harness_n_signals(p->h)); p->next++) {
                 const HarnessSignal *s = harness_signal(p->h, p->next);
                 g_autoptr(GVariant) changed = NULL;
                 const char *iface, *name;
@@ -81,6 +80,16 @@ gboolean published_step(Published *p) {
                 return TRUE;
         }
         return FALSE;
+}
+
+gboolean published_step(Published *p) {
+        harness_drain(p->h);
+        return step_below(p, G_MAXUINT);
+}
+
+void published_advance_to(Published *p, guint end) {
+        while (step_below(p, end))
+                ;
 }
 
 GVariant *published_get(Published *p, const char *iface, const char *prop) {

@@ -21,6 +21,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Published, published_free)
 /* Applies the next recorded PropertiesChanged of this drive (draining the main context first). FALSE
  * when none is left. */
 gboolean published_step(Published *p);
+/* Applies every recorded PropertiesChanged of this drive with a signal index below `end`. */
+void published_advance_to(Published *p, guint end);
 /* The current value (borrowed), or NULL. */
 GVariant *published_get(Published *p, const char *iface, const char *prop);
 /* The three interfaces as a{sv} for expect_check_props(). */

@@ -274,6 +274,32 @@ guint robust_log_count_control(char **lines) {
         return n;
 }
 
+char **robust_log_probes(char **lines, const char *node) {
+        GPtrArray *probes = g_ptr_array_new();
+        GString *cur = NULL;
+        size_t node_len = strlen(node);
+
+        for (size_t i = 0; lines && lines[i]; i++) {
+                const char *l = lines[i], *op = l + node_len + 1;
+
+                /* "sr0 46 00 …": the node, a blank, two hex digits, a blank or the end */
+                if (strncmp(l, node, node_len) != 0 || l[node_len] != ' ' || !g_ascii_isxdigit(op[0]) ||
+                    !g_ascii_isxdigit(op[1]) || (op[2] != ' ' && op[2] != '\0'))
+                        continue;
+                if (!cur || strncmp(op, "46", 2) == 0) {
+                        if (cur)
+                                g_ptr_array_add(probes, g_string_free(cur, FALSE));
+                        cur = g_string_new(NULL);
+                } else
+                        g_string_append_c(cur, ' ');
+                g_string_append_len(cur, op, 2);
+        }
+        if (cur)
+                g_ptr_array_add(probes, g_string_free(cur, FALSE));
+        g_ptr_array_add(probes, NULL);
+        return (char **) g_ptr_array_free(probes, FALSE);
+}
+
 typedef struct OpcodeWait {
         guint mark;
         const char *node;

@@ -67,6 +67,10 @@ char *robust_log_text(Harness *h, guint mark);
 guint robust_log_count_sgio(char **lines, const char *node);
 /* Control lines ("# insert …") in lines. */
 guint robust_log_count_control(char **lines);
+/* NODE's SG_IO commands in lines as opcode sequences, one string per probe ("46 51 52 52"): a probe
+ * starts with GET CONFIGURATION (46h). Commands before the first 46h form a first entry of their own
+ * that starts with something else. g_strfreev() it. */
+char **robust_log_probes(char **lines, const char *node);
 /* Waits until the log from `mark` holds at least `n` commands with `opcode` on NODE. */
 gboolean robust_wait_opcode(Harness *h, guint mark, const char *node, guint8 opcode, guint n, guint timeout_ms);
 
