@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Translations: multisessionctl (and multisessiond --help) speak German and French with LANG=C.UTF-8 and
 LANGUAGE=de/fr, from the catalogs built into build/po (MULTISESSIONCTL_LOCALEDIR); numbers, JSON and
-msinfo's line stay as they are; translated table headings still line up; and po/de.po and po/fr.po
-translate every message the sources mark today. Prints TAP."""
+msinfo's line stay as they are; translated table headings still line up; po/de.po and po/fr.po
+translate every message the sources mark today, and the polkit action carries both. Prints TAP."""
 
 import os
 import subprocess
@@ -51,8 +51,21 @@ def check_catalogs(tap):
                    p.stderr + "\n(ninja -C build multisessiond-update-po, then translate)")
 
 
+def check_policy(tap):
+    """The polkit action is merged with the catalogs (dbus/meson.build's i18n.merge_file)."""
+    policy = os.path.join(clitest.BUILD, "dbus", "org.example.multisessionsequential.policy")
+    if not os.path.exists(policy):
+        tap.skip("polkit action translated", "the tree builds no polkit action")
+        return
+    with open(policy) as f:
+        text = f.read()
+    tap.ok('<message xml:lang="de">' in text and '<message xml:lang="fr">' in text,
+           "the polkit action's message in German and French", text)
+
+
 def main(tap):
     check_catalogs(tap)
+    check_policy(tap)
     de, fr = env_for("de"), env_for("fr")
 
     r = clitest.ctl("--help", env=de)
