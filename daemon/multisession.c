@@ -193,13 +193,16 @@ static int start_of_last_session(const ProbeData *d, uint32_t ncomplete, int32_t
                 /* Full TOC, MMC-6 Table 487: POINT A0h of a session has the first track in PMIN. */
                 const MmcTocEntry *a0 = toc_find(&d->toc, (uint8_t) ncomplete, 0xa0), *t;
 
-                if (!a0 || !(t = toc_find(&d->toc, (uint8_t) ncomplete, a0->pmin)))
+                /* A session cannot start in the lead-in (MSF ≥ 90 minutes reads negative). */
+                if (!a0 || !(t = toc_find(&d->toc, (uint8_t) ncomplete, a0->pmin)) || t->lba < 0)
                         return -EBADMSG;
                 *ret = t->lba;
                 return 0;
         }
         if (d->have_toc1 && d->toc1.n_entries > 0) {
                 /* Format 1 (MMC-6 Table 484): the first track in the last complete session. */
+                if (d->toc1.entries[0].lba < 0)
+                        return -EBADMSG;
                 *ret = d->toc1.entries[0].lba;
                 return 0;
         }
@@ -358,8 +361,11 @@ int multisession_derive(const ProbeData *d, MediaState *ret) {
         if (s.seq_in_use && di->disc_status <= MMC_DISC_STATUS_APPENDABLE && d->have_next)
                 s.seq_free_sectors = lba_clamp(d->next.free_blocks);
 
+        /* "Appendable after imported data": a complete session to import and a place to write the next
+         * one, or GetMultisessionInfo would hand mkisofs a −1. */
         s.seq_supported = s.seq_in_use && di->disc_status == MMC_DISC_STATUS_APPENDABLE &&
-                          di->last_session_state == MMC_SESSION_EMPTY && !blank_like && !damaged;
+                          di->last_session_state == MMC_SESSION_EMPTY && !blank_like && !damaged &&
+                          ncomplete > 0 && s.seq_start_prev >= 0 && s.seq_next_writable >= 0;
         /* DVD-R and DVD-RW sequential do multisession only in incremental mode (feature 0021h). */
         if ((s.profile == MMC_PROFILE_DVD_R_SEQ || s.profile == MMC_PROFILE_DVD_RW_SEQ) &&
             !(d->have_config && d->config.incremental_current))

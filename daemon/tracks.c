@@ -71,11 +71,16 @@ static int tracks_from_toc(Transport *t, TrackEntry **ret, size_t *ret_n) {
 
                 if (e->point < 1 || e->point > 99)
                         continue;
+                int64_t size = (int64_t) next->lba - e->lba;
+
+                /* A track cannot start before the program area's LBA 0 (format 0 is LBA-addressed). */
+                if (e->lba < 0)
+                        return -EBADMSG;
                 list[n++] = (TrackEntry) {
                         .session = have_toc1 && e->point >= toc1->entries[0].point ? toc1->last : 1,
                         .track = e->point,
                         .start = e->lba,
-                        .size = next->lba > e->lba ? next->lba - e->lba : 0,
+                        .size = size > 0 ? (int32_t) MIN(size, (int64_t) INT32_MAX) : 0,
                         .last_recorded = -1,
                         .is_data = mmc_track_mode_is_data(e->control),
                         .state = TRACK_STATE_COMPLETE,

@@ -5,12 +5,17 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 
 #include "macro.h"
 #include "worker.h"
 
 /* Probing needs little stack; a small one keeps a 32-drive daemon's footprint down. */
 #define WORKER_STACK_SIZE (256 * 1024)
+
+/* How long shutdown waits for a worker stuck in a drive command (which may take the whole SG_IO timeout)
+ * before leaving it to process exit. */
+#define SHUTDOWN_GRACE_NSEC (250 * 1000000L)
 
 typedef struct Job {
         worker_fn work;
@@ -38,6 +43,7 @@ struct WorkerPool {
         unsigned n_threads;
         unsigned max_threads;
         unsigned n_idle;
+        WorkerPool *next_abandoned;
 };
 
 static void queue_push(JobQueue *q, Job *j) {
@@ -181,7 +187,13 @@ unsigned worker_pool_n_threads(WorkerPool *p) {
         return p->n_threads;
 }
 
+/* Pools left to process exit because a worker was still inside a drive command: reachable, so leak
+ * checkers see no leak, and never freed, so the worker can still take the lock when its command ends. */
+static WorkerPool *abandoned;
+
 WorkerPool *worker_pool_free(WorkerPool *p) {
+        struct timespec deadline;
+        bool stuck = false;
         Job *j;
 
         if (!p)
@@ -190,8 +202,22 @@ WorkerPool *worker_pool_free(WorkerPool *p) {
         p->quit = true;
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
+
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += SHUTDOWN_GRACE_NSEC;
+        if (deadline.tv_nsec >= 1000000000L) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000000000L;
+        }
         for (unsigned i = 0; i < p->n_threads; i++)
-                pthread_join(p->threads[i], NULL);
+                if (pthread_timedjoin_np(p->threads[i], NULL, &deadline) != 0)
+                        stuck = true;
+        if (stuck) {
+                /* SIGTERM must not wait for a hung drive: the fd is read-only, nothing needs flushing. */
+                p->next_abandoned = abandoned;
+                abandoned = p;
+                return NULL;
+        }
 
         while ((j = queue_pop(&p->pending)) || (j = queue_pop(&p->finished))) {
                 j->done(j->userdata, true);
