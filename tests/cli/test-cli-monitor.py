@@ -134,6 +134,17 @@ def main(tap):
         tap.ok(code == 0 and out.seen and not bad, "monitor --json: every line a JSON object about sr1",
                f"exit {code}\n" + "\n".join(bad or out.seen))
 
+        # The bus itself goes away: monitor does not hang, it fails.
+        p, out, err, ready = start_monitor(svc)
+        svc.bus.terminate()
+        try:
+            code = p.wait(timeout=clitest.TIMEOUT)
+        except Exception:  # noqa: BLE001
+            p.kill()
+            code = p.wait()
+        tap.ok(ready is not None and code == 1 and err.wait(lambda line: "Disconnected" in line) is not None,
+               "monitor exits 1 when the bus goes away", f"exit {code}\n" + "\n".join(err.seen))
+
 
 if __name__ == "__main__":
     clitest.run(main)
