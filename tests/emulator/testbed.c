@@ -315,15 +315,16 @@ gboolean fake_bed_add(FakeBed *b, unsigned index, EmuDisc *disc, GError **error)
 gboolean fake_bed_save(FakeBed *b, unsigned index, const char *path, GError **error) {
         g_autoptr(EmuDrive) drive = NULL;
         g_autoptr(EmuDisc) disc = NULL;
-        g_autofree char *header = NULL, *msg = NULL;
+        g_autofree char *header = NULL, *msg = NULL, *source = NULL;
         FakeNode *n = lookup(b, index, true, error);
 
         if (!n)
                 return FALSE;
         drive = fake_node_ref_drive(n);
         disc = emu_drive_copy_medium(drive);
-        header = g_strdup_printf("%s as fake-drive saved it from %s (no expect lines: add them by hand).",
-                                 disc->name ?: "medium", n->name);
+        source = g_path_get_basename(disc->name ?: "medium");
+        header = g_strdup_printf("%s as fake-drive saved it from %s (no expect lines: add them by hand).", source,
+                                 n->name);
         if (emu_disc_save(disc, path, header, &msg) < 0) {
                 g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, msg);
                 return FALSE;
