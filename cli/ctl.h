@@ -107,6 +107,9 @@ typedef struct CtlDriveList {
         size_t n_drives;
 } CtlDriveList;
 
+/* ctl-inhibit.c: holds an inhibitor on the drive while command runs; returns its exit status. */
+int ctl_inhibit(Ctl *ctl, const char *drive, const char *why, char **command);
+
 /* ctl-bus.c */
 int ctl_connect(CtlBusKind kind, const char *address, sd_bus **ret);
 void ctl_log(const char *drive, const char *fmt, ...) _printf_(2, 3);

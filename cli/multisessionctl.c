@@ -21,7 +21,9 @@ static void help(void) {
                            "  msinfo [DRIVE]    Print \"start,next\" for mkisofs -C, like cdrecord -msinfo\n"
                            "  tracks [DRIVE]    List the tracks of the medium, like xorriso -toc\n"
                            "  refresh [DRIVE]   Probe the drive again now, then show its status\n"
-                           "  monitor           Print property changes and drives that come or go"));
+                           "  monitor           Print property changes and drives that come or go\n"
+                           "  inhibit [DRIVE] [--why TEXT] -- COMMAND [ARGS...]\n"
+                           "                    Keep the daemon away from the drive while COMMAND runs"));
         printf("\n%s\n", _("Options:\n"
                            "  -h --help             Show this help\n"
                            "     --version          Show the version\n"
@@ -76,7 +78,7 @@ static const char *locale_dir(void) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_SYSTEM, ARG_SESSION, ARG_ADDRESS };
+        enum { ARG_VERSION = 0x100, ARG_JSON, ARG_NO_LEGEND, ARG_SYSTEM, ARG_SESSION, ARG_ADDRESS, ARG_WHY };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -86,19 +88,30 @@ int main(int argc, char *argv[]) {
                 { "session", no_argument, NULL, ARG_SESSION },
                 { "user", no_argument, NULL, ARG_SESSION },
                 { "address", required_argument, NULL, ARG_ADDRESS },
+                { "why", required_argument, NULL, ARG_WHY },
                 {},
         };
         Ctl ctl = { .legend = true };
         CtlBusKind kind = CTL_BUS_SYSTEM;
         const char *address = NULL;
         const Command *cmd = NULL;
-        const char *drive = NULL;
+        const char *drive = NULL, *why = NULL;
+        char **command = NULL;
         int c, r;
 
         setlocale(LC_ALL, "");
         bindtextdomain(GETTEXT_PACKAGE, locale_dir());
         bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
         textdomain(GETTEXT_PACKAGE);
+
+        /* "inhibit … -- COMMAND ARGS": everything after "--" is the command, untouched by option parsing. */
+        for (int i = 1; i < argc; i++)
+                if (strcmp(argv[i], "--") == 0) {
+                        command = argv + i + 1;
+                        argv[i] = NULL;
+                        argc = i;
+                        break;
+                }
 
         /* getopt prints its own complaint about an unknown option; opterr stays on for that. */
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
@@ -125,6 +138,9 @@ int main(int argc, char *argv[]) {
                         kind = CTL_BUS_ADDRESS;
                         address = optarg;
                         break;
+                case ARG_WHY:
+                        why = optarg;
+                        break;
                 default:
                         fprintf(stderr, _("Try '%s --help' for more information.\n"),
                                 program_invocation_short_name);
@@ -132,7 +148,27 @@ int main(int argc, char *argv[]) {
                 }
 
         if (optind >= argc)
-                return usage_error(_("A command is needed: %s"), "list, status, msinfo, tracks, refresh, monitor");
+                return usage_error(_("A command is needed: %s"),
+                                   "list, status, msinfo, tracks, refresh, monitor, inhibit");
+        if (strcmp(argv[optind], "inhibit") == 0) {
+                optind++;
+                if (optind < argc)
+                        drive = argv[optind++];
+                if (optind < argc)
+                        return usage_error(_("Unexpected argument '%s'."), argv[optind]);
+                if (!command || !command[0])
+                        return usage_error(_("inhibit needs a command to run after --"));
+                r = ctl_connect(kind, address, &ctl.bus);
+                if (r < 0) {
+                        ctl_log(NULL, _("Cannot connect to the bus: %s"), strerror(-r));
+                        return CTL_EXIT_NO_SERVICE;
+                }
+                r = ctl_inhibit(&ctl, drive, why, command);
+                sd_bus_flush_close_unref(ctl.bus);
+                return r;
+        }
+        if (command || why)
+                return usage_error(_("Only inhibit takes --why and a command after --"));
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (strcmp(argv[optind], commands[i].name) == 0)
                         cmd = &commands[i];

@@ -7,7 +7,7 @@
 
 void i18n_setup(void) {
         /* Tests point the catalogs at a staging tree; installed binaries use LOCALEDIR. */
-        const char *dir = getenv("MULTISESSIOND_LOCALEDIR");
+        const char *dir = secure_getenv("MULTISESSIOND_LOCALEDIR");
 
         setlocale(LC_ALL, "");
         bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "i18n.h"
 #include "json.h"
@@ -89,6 +90,20 @@ static void text_value(FILE *f, const PropertyDef *p, const PropertyValue *x) {
         }
 }
 
+/* Pads to a width in screen columns, not bytes: translated headings ("Größe", "données") are UTF-8. */
+static void put_padded(FILE *f, const char *s, int width, bool right) {
+        wchar_t w[128];
+        size_t n = mbstowcs(w, s, ELEMENTSOF(w) - 1);
+        int cols = n == (size_t) -1 ? (int) strlen(s) : wcswidth(w, n);
+
+        if (cols < 0)
+                cols = (int) strlen(s);
+        if (right)
+                fprintf(f, "%*s%s", MAX(width - cols, 0), "", s);
+        else
+                fprintf(f, "%s%*s", s, MAX(width - cols, 0), "");
+}
+
 void report_text(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n_tracks) {
         for (size_t k = 0; k < ELEMENTSOF(interfaces); k++) {
                 fprintf(f, "%s%s:\n", k > 0 ? "\n" : "", interfaces[k]);
@@ -109,13 +124,25 @@ void report_text(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n
                 fprintf(f, "  %s\n", _("(none)"));
                 return;
         }
-        fprintf(f, "  %4s %5s %10s %10s %10s %-5s %s\n", _("Sess"), _("Track"), _("Start"), _("Size"),
-                _("LastRec"), _("Type"), _("State"));
+        fputs("  ", f);
+        put_padded(f, _("Sess"), 4, true);
+        fputc(' ', f);
+        put_padded(f, _("Track"), 5, true);
+        fputc(' ', f);
+        put_padded(f, _("Start"), 10, true);
+        fputc(' ', f);
+        put_padded(f, _("Size"), 10, true);
+        fputc(' ', f);
+        put_padded(f, _("LastRec"), 10, true);
+        fputc(' ', f);
+        put_padded(f, _("Type"), 7, false);
+        fprintf(f, " %s\n", _("State"));
         for (size_t i = 0; i < n_tracks; i++) {
                 const TrackEntry *t = &tracks[i];
 
-                fprintf(f, "  %4" PRIu32 " %5" PRIu32 " %10" PRId32 " %10" PRId32 " %10" PRId32 " %-5s %s\n",
-                        t->session, t->track, t->start, t->size, t->last_recorded, t->is_data ? _("data") : _("audio"),
-                        track_state_to_string(t->state));
+                fprintf(f, "  %4" PRIu32 " %5" PRIu32 " %10" PRId32 " %10" PRId32 " %10" PRId32 " ", t->session,
+                        t->track, t->start, t->size, t->last_recorded);
+                put_padded(f, t->is_data ? _("data") : _("audio"), 7, false);
+                fprintf(f, " %s\n", track_state_to_string(t->state));
         }
 }

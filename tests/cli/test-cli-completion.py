@@ -33,7 +33,7 @@ def complete(line, env=None):
 
 def main(tap):
     got, err = complete("multisessionctl ")
-    want = sorted(["list", "status", "msinfo", "tracks", "refresh", "monitor"])
+    want = sorted(["list", "status", "msinfo", "tracks", "refresh", "monitor", "inhibit"])
     tap.ok(got == want, "the commands", f"{got}\n{err}")
     got, err = complete("multisessionctl st")
     tap.ok(got == ["status"], "a command's prefix", f"{got}\n{err}")
