@@ -9,10 +9,11 @@
  *                           (UnknownInterface), properties (UnknownProperty), read-only writes
  *   /bus/refresh-flood      8 connections × 25 Refresh() on a disc whose READ DISC INFORMATION takes
  *                           200 ms: every probe's command sequence is whole and equals a lone probe's
- *                           (no two interleave), READ DISC INFORMATION never outnumbers probes; then a
- *                           second flood with a media change in the middle: a Refresh() sent after the
- *                           change was applied answers with the new disc's values, in GetAll and in
- *                           the PropertiesChanged that came before its reply
+ *                           (no two interleave), READ DISC INFORMATION never outnumbers probes; then
+ *                           floods with a media change in the middle, once with its udev event and once
+ *                           with the event lost: a Refresh() sent after the change was applied answers
+ *                           with the new disc's values, in GetAll and in the PropertiesChanged that came
+ *                           before its reply
  */
 
 #include <string.h>
@@ -255,22 +256,79 @@ static GDBusConnection *connect_client(Harness *h) {
         return c;
 }
 
+/* A flood on the slow disc, a media change while its first probe runs, and one more Refresh() once the
+ * change is applied: its answer comes from a probe that started after it, so it shows the new disc —
+ * in GetAll and in what the signals before its reply published. With lose_event the daemon never hears
+ * of the change (its udev event is dropped): only that rule, not the media-change bookkeeping, can
+ * keep the old data out then. */
+static void flood_with_change(Harness *h, GDBusConnection **clients, const char *file, const EmuDisc *disc,
+                              const EmuDisc *identity, bool lose_event, Flood *f, Snapshot *snap) {
+        g_autofree char *path = harness_drive_path("sr0");
+        g_autoptr(Published) p = published_new(h, "sr0");
+        const char *what = lose_event ? "a media change whose event was lost" : "a media change";
+        guint mark = harness_log_mark(h);
+        g_autofree char *error = NULL;
+
+        send_flood(clients, path, f);
+        if (!robust_wait_opcode(h, mark, "sr0", 0x46, 1, HARNESS_TIMEOUT_MS))
+                return;
+        if (lose_event &&
+            (error = robust_call_error(h, NULL, MSD_ROOT_PATH, MSD_FAULT_IFACE, "DropEvents", g_variant_new("(u)", 1), NULL))) {
+                harness_fail(h, "FaultInjection.DropEvents failed: %s", error);
+                return;
+        }
+        if (!harness_control(h, "insert sr0 %s", file))
+                return;
+        g_dbus_connection_call(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
+                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 2 * HARNESS_TIMEOUT_MS, NULL, on_snapshot_reply, snap);
+        if (!harness_wait(h, cond_snapshot, snap, 2 * HARNESS_TIMEOUT_MS + 1000)) {
+                harness_fail(h, "%s: the Refresh() sent after it was not answered", what);
+                return;
+        }
+        if (snap->error)
+                harness_fail(h, "%s: the Refresh() sent after it failed: %s", what, snap->error);
+        else {
+                g_autoptr(GVariant) seq = NULL, drive = NULL, rw = NULL;
+                g_autoptr(GString) diff = g_string_new(NULL);
+
+                published_advance_to(p, snap->signals);
+                published_dicts(p, &seq, &drive, &rw);
+                expect_check_props(disc, seq, drive, rw, diff);
+                if (diff->len)
+                        harness_fail(h, "%s: when the Refresh() sent after it answered, the signals before its reply had "
+                                     "published other values than the new disc's:\n%s", what, diff->str);
+                (void) robust_check_props(h, "sr0", disc, "GetAll right after the Refresh() sent after the media change");
+        }
+        if (!wait_flood(h, f, what))
+                return;
+        {
+                g_auto(GStrv) lines = harness_log_lines(h, mark);
+                guint n46 = harness_log_count_opcode(lines, "sr0", 0x46), n51 = harness_log_count_opcode(lines, "sr0", 0x51);
+                if (n51 > n46)
+                        harness_fail(h, "the flood with %s: %u READ DISC INFORMATION for %u probes", what, n51, n46);
+        }
+        if (harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
+                (void) robust_check_drive(h, "sr0", disc, identity, what);
+}
+
 static void test_refresh_flood(void) {
         g_autoptr(EmuDisc) identity = NULL, slow_disc = NULL, b = harness_load_disc("cdr-appendable-1session");
         g_autofree char *b_file = harness_disc_path("cdr-appendable-1session");
         g_autofree char *path = harness_drive_path("sr0");
         g_autofree char *slow = NULL, *baseline = NULL, *error = NULL;
         GDBusConnection *clients[N_CLIENTS] = {};
-        Flood f1 = { .errors = g_string_new(NULL) }, f2 = { .errors = g_string_new(NULL) };
-        Snapshot snap = {};
-        g_autoptr(Published) p = NULL;
+        Flood floods[3] = {};
+        Snapshot snaps[2] = {};
         Harness *h = robust_start(&identity);
         guint mark, n;
 
+        for (size_t i = 0; i < G_N_ELEMENTS(floods); i++)
+                floods[i].errors = g_string_new(NULL);
         if (!h || !b || !(slow = robust_disc_variant(h, "dvdplusr-appendable-2sessions", "slow", "quirk = delay 0x51 200")) ||
             !(slow_disc = harness_load_disc(slow)) || !harness_insert(h, "sr0", slow))
                 goto out;
-        snap.h = h;
+        for (size_t i = 0; i < G_N_ELEMENTS(snaps); i++)
+                snaps[i].h = h;
         for (unsigned c = 0; c < N_CLIENTS; c++)
                 if (!(clients[c] = connect_client(h)))
                         goto out;
@@ -294,49 +352,17 @@ static void test_refresh_flood(void) {
 
         /* The flood on one medium. */
         mark = harness_log_mark(h);
-        send_flood(clients, path, &f1);
-        if (!wait_flood(h, &f1, "the flood"))
+        send_flood(clients, path, &floods[0]);
+        if (!wait_flood(h, &floods[0], "the flood"))
                 goto out;
         n = check_probes(h, mark, baseline, "the flood");
-        g_test_message("%u Refresh() calls from %u clients: %u probe(s) of '%s'", f1.sent, N_CLIENTS, n, baseline);
+        g_test_message("%u Refresh() calls from %u clients: %u probe(s) of '%s'", floods[0].sent, N_CLIENTS, n, baseline);
         (void) robust_check_drive(h, "sr0", slow_disc, identity, "after the flood");
 
-        /* The flood again, a media change in its middle, and one more call once the change is in. */
-        p = published_new(h, "sr0");
-        mark = harness_log_mark(h);
-        send_flood(clients, path, &f2);
-        if (!robust_wait_opcode(h, mark, "sr0", 0x46, 1, HARNESS_TIMEOUT_MS) || !harness_control(h, "insert sr0 %s", b_file))
+        flood_with_change(h, clients, b_file, b, identity, false, &floods[1], &snaps[0]);
+        if (!harness_insert(h, "sr0", slow))
                 goto out;
-        g_dbus_connection_call(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
-                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 2 * HARNESS_TIMEOUT_MS, NULL, on_snapshot_reply, &snap);
-        if (!harness_wait(h, cond_snapshot, &snap, 2 * HARNESS_TIMEOUT_MS + 1000)) {
-                harness_fail(h, "the Refresh() after the media change was not answered");
-                goto out;
-        }
-        if (snap.error)
-                harness_fail(h, "the Refresh() after the media change failed: %s", snap.error);
-        else {
-                g_autoptr(GVariant) seq = NULL, drive = NULL, rw = NULL;
-                g_autoptr(GString) diff = g_string_new(NULL);
-
-                published_advance_to(p, snap.signals);
-                published_dicts(p, &seq, &drive, &rw);
-                expect_check_props(b, seq, drive, rw, diff);
-                if (diff->len)
-                        harness_fail(h, "when the Refresh() sent after the media change answered, the signals before its "
-                                     "reply had published other values than the new disc's:\n%s", diff->str);
-                (void) robust_check_props(h, "sr0", b, "GetAll right after the Refresh() sent after the media change");
-        }
-        if (!wait_flood(h, &f2, "the flood with a media change"))
-                goto out;
-        {
-                g_auto(GStrv) lines = harness_log_lines(h, mark);
-                guint n46 = harness_log_count_opcode(lines, "sr0", 0x46), n51 = harness_log_count_opcode(lines, "sr0", 0x51);
-                if (n51 > n46)
-                        harness_fail(h, "the flood with a media change: %u READ DISC INFORMATION for %u probes", n51, n46);
-        }
-        if (harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
-                (void) robust_check_drive(h, "sr0", b, identity, "after the flood with a media change");
+        flood_with_change(h, clients, b_file, b, identity, true, &floods[2], &snaps[1]);
 out:
         /* Stop the daemon first: calls still pending then fail, and their callbacks run during the stop. */
         robust_stop(h, NULL);
@@ -346,9 +372,10 @@ out:
                         g_object_unref(clients[c]);
                 }
         harness_drain(NULL);
-        g_string_free(f1.errors, TRUE);
-        g_string_free(f2.errors, TRUE);
-        g_free(snap.error);
+        for (size_t i = 0; i < G_N_ELEMENTS(floods); i++)
+                g_string_free(floods[i].errors, TRUE);
+        for (size_t i = 0; i < G_N_ELEMENTS(snaps); i++)
+                g_free(snaps[i].error);
 }
 
 int main(int argc, char **argv) {
