@@ -5,8 +5,8 @@
  *   /inhibit/swap          Inhibit(), then a media change: not one command reaches the drive, ProbeState
  *                          inhibited, Refresh/GetTracks/GetMultisessionInfo refused as Busy, DiskSeq
  *                          still follows the medium; the release probes exactly once, with the new values
- *   /inhibit/during-probe  Inhibit() while a probe waits for a slow command: once the caller holds the
- *                          descriptor, nothing more is sent
+ *   /inhibit/during-probe  Inhibit() while a probe waits for a slow command: the reply comes once that
+ *                          probe has sent all its commands, and nothing is sent after it
  *   /inhibit/two           two inhibitors: Inhibitors lists both; releasing one keeps the drive
  *                          inhibited and silent, releasing the second probes once
  *   /inhibit/holder-exits  the descriptor handed to a child that is killed: released and probed
@@ -200,19 +200,48 @@ static gboolean cond_inhibit_done(Harness *h, gpointer data) {
         return c->done;
 }
 
+/* The probe sequence of the drive's current disc, from a lone Refresh(). */
+static char *lone_probe(Harness *h) {
+        g_autofree char *path = harness_drive_path("sr0");
+        g_autofree char *error = NULL;
+        g_auto(GStrv) lines = NULL, probes = NULL;
+        guint mark = harness_log_mark(h);
+
+        if ((error = robust_call_error(h, NULL, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL))) {
+                harness_fail(h, "a lone Refresh() failed: %s", error);
+                return NULL;
+        }
+        lines = harness_log_lines(h, mark);
+        probes = robust_log_probes(lines, "sr0");
+        if (g_strv_length(probes) != 1) {
+                g_autofree char *l = robust_log_text(h, mark);
+                harness_fail(h, "a lone Refresh() did not send exactly one probe:\n%s", l);
+                return NULL;
+        }
+        return g_strdup(probes[0]);
+}
+
+static void on_refresh(GObject *source, GAsyncResult *result, gpointer userdata) {
+        g_autoptr(GVariant) r = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, NULL);
+        *(bool *) userdata = true;
+}
+
 static void test_during_probe(void) {
         g_autoptr(EmuDisc) identity = NULL, slow_disc = NULL;
         g_autofree char *path = harness_drive_path("sr0");
-        g_autofree char *slow = NULL;
+        g_autofree char *slow = NULL, *baseline = NULL;
         Harness *h = robust_start(&identity);
         InhibitCall c = { .fd = -1, .mark = G_MAXUINT };
+        bool refreshed = false;
         guint mark;
 
         if (!h || !(slow = robust_disc_variant(h, A_DISC, "slow", "quirk = delay 0x51 1000")) ||
-            !(slow_disc = harness_load_disc(slow)))
+            !(slow_disc = harness_load_disc(slow)) || !harness_insert(h, "sr0", slow) || !(baseline = lone_probe(h)))
                 goto out;
         mark = harness_log_mark(h);
-        if (!harness_control(h, "insert sr0 %s", slow) || !robust_wait_opcode(h, mark, "sr0", 0x51, 1, HARNESS_TIMEOUT_MS))
+        g_dbus_connection_call(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
+                               G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, on_refresh, &refreshed);
+        if (!robust_wait_opcode(h, mark, "sr0", 0x51, 1, HARNESS_TIMEOUT_MS))
                 goto out;
         /* The probe waits a second for READ DISC INFORMATION; ask for the drive now. */
         g_dbus_connection_call_with_unix_fd_list(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Inhibit",
@@ -221,12 +250,29 @@ static void test_during_probe(void) {
                                                  HARNESS_TIMEOUT_MS, NULL, NULL, on_inhibit, &c);
         if (!harness_wait(h, cond_inhibit_done, &c, HARNESS_TIMEOUT_MS + 1000)) {
                 harness_fail(h, "Inhibit() during a probe was not answered within %u ms", HARNESS_TIMEOUT_MS);
-                goto out; /* c stays referenced by the pending call: the harness stops the daemon first */
+                goto out;
         }
         if (c.fd < 0) {
                 harness_fail(h, "Inhibit() during a probe failed: %s", c.error ?: "no descriptor");
                 goto out;
         }
+        /* When the reply came, the probe that was under way had sent all of its commands … */
+        {
+                g_auto(GStrv) lines = harness_log_lines(h, mark), probes = NULL;
+                g_autoptr(GPtrArray) at_reply = g_ptr_array_new(); /* what was logged when the reply arrived */
+
+                for (guint i = 0; lines[i] && i < c.mark - mark; i++)
+                        g_ptr_array_add(at_reply, lines[i]);
+                g_ptr_array_add(at_reply, NULL);
+                probes = robust_log_probes((char **) at_reply->pdata, "sr0");
+                if (g_strv_length(probes) != 1 || strcmp(probes[0], baseline) != 0) {
+                        g_autofree char *l = robust_log_text(h, mark);
+                        harness_fail(h, "Inhibit() was answered before the probe under way had finished (its commands "
+                                     "'%s', a whole probe '%s'); the log since the probe began:\n%s",
+                                     probes[0] ?: "", baseline, l);
+                }
+        }
+        /* … and nothing came after it. */
         (void) check_inhibition(h, "inhibited", "true", "robust-test/during a probe/0;", "Inhibit() during a probe");
         (void) check_silent(h, c.mark, "after Inhibit() answered during a probe");
 
