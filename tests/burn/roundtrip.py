@@ -272,6 +272,10 @@ class RoundTrip:
         msinfo = "InvalidMediaState" if finalized else f"{start},{nwa}"
         return seq, drive, msinfo
 
+    def snapshot(self, seq, drive):
+        got_seq, got_drive = self.bus.get_all(SEQ), self.bus.get_all(DRIVE)
+        return {k: got_seq.get(k) for k in seq}, {k: got_drive.get(k) for k in drive}
+
     def published_signal(self, prop, value):
         return re.search(rf"'{prop}': <(uint32 )?{value}>", open(self.monitor_path).read()) is not None
 
@@ -286,7 +290,8 @@ class RoundTrip:
                            "falling back to Refresh()\n" + open(self.monitor_path).read()[-2000:]):
             ok, out = self.bus.call(f"{DRIVE}.Refresh")
             self.tap.note(f"Refresh(): {ok} {out}")
-        self.wait(lambda: self.bus.get(DRIVE, "ProbeState") == "idle", 10)
+        # A probe that ran while the burner still worked may have published first; let the last one land.
+        self.wait(lambda: self.snapshot(seq, drive) == (seq, drive), 15)
         got_seq, got_drive = self.bus.get_all(SEQ), self.bus.get_all(DRIVE)
         self.tap.eq({k: got_seq.get(k) for k in seq}, seq, f"{step}: {SEQ} as the layout rules give")
         self.tap.eq({k: got_drive.get(k) for k in drive}, drive, f"{step}: {DRIVE} as the layout rules give")
