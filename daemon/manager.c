@@ -317,6 +317,9 @@ void manager_drive_added(void *userdata, const DriveInfo *info) {
         r = drive_bus_new(m, md);
         if (r < 0)
                 log_drive(LOG_ERR, d->info.name, r, "Failed to publish the drive: %m");
+        /* Announce now (InterfacesAdded, ProbeState "probing"), before the probe can finish: its
+         * result then always arrives as a PropertiesChanged of an object clients already know. */
+        drive_bus_flush(m, md);
         manager_dbus_drives_changed(m);
         manager_update_status(m);
         manager_request_probe(m, md);
@@ -349,6 +352,12 @@ void manager_drive_changed(void *userdata, const char *name, uint64_t diskseq, b
                 return;
         /* A new DISKSEQ is a new medium even if the event lost its DISK_MEDIA_CHANGE. */
         if (!media_change && (diskseq == 0 || diskseq == md->drive->info.diskseq))
+                return;
+        /* The kernel often reports one media change twice with the same DISKSEQ: the medium it names
+         * is already being probed, or was. (Without DISKSEQ, an old kernel, every event counts.) */
+        if (diskseq != 0 && diskseq == md->drive->info.diskseq &&
+            (md->drive->probe_running || md->drive->done_generation == md->drive->generation) &&
+            md->drive->probe_state != PROBE_STATE_ERROR)
                 return;
         log_drive(LOG_DEBUG, name, 0, "Media change (diskseq %" PRIu64 ")", diskseq);
         md->retry_timer = sd_event_source_disable_unref(md->retry_timer);
