@@ -11,7 +11,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
 
 CDROM_ID = "/usr/lib/udev/cdrom_id"
 TIMEOUT = 120  # generous: CI machines are slow; nothing here asserts time
@@ -38,10 +40,18 @@ class Env:
 
 
 def run_under(env, disc, argv):
-    """(exit status, stdout, stderr) of argv run by fake-drive on disc."""
-    p = subprocess.run([env.fake_drive, "--disc", disc.path, "--"] + argv, stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, errors="replace", timeout=TIMEOUT)
-    return p.returncode, p.stdout, p.stderr
+    """(exit status, stdout, stderr) of argv run by fake-drive on disc. A run that hangs is killed with
+    everything it started (its own process group) and reported as exit 124."""
+    p = subprocess.Popen([env.fake_drive, "--disc", disc.path, "--"] + argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                         start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        return 124, out, f"timed out after {TIMEOUT} s: {' '.join(argv)}\n{err}"
+    return p.returncode, out, err
 
 
 def failure_message(text):
@@ -139,7 +149,8 @@ def ours_json(env, disc):
 def ours_dbus(env, disc):
     """The service on a private bus of its own under fake-drive: Refresh, then every property and
     GetMultisessionInfo() as the dbus-read helper prints them."""
-    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                            f"--address=unix:tmpdir={tempfile.gettempdir()}"],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                            text=True)
     try:
@@ -149,7 +160,10 @@ def ours_dbus(env, disc):
         rc, out, err = run_under(env, disc, ["/usr/bin/python3", env.dbus_read, address, env.daemon])
         if rc != 0:
             return {"error": f"dbus-read exit {rc}: {err.strip()}"}
-        r = json.loads(out)
+        try:
+            r = json.loads(out)
+        except json.JSONDecodeError as e:
+            return {"error": f"dbus-read printed no JSON: {e}"}
         d = flatten(r)
         d["msinfo"] = r.get("msinfo")
         return d
