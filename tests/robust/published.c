@@ -37,7 +37,8 @@ Published *published_new(Harness *h, const char *node) {
                 const char *name;
                 GVariant *value;
 
-                p->props[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+                p->props[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                    (GDestroyNotify) g_variant_unref);
                 if (!all)
                         continue;
                 g_variant_iter_init(&it, all);
@@ -136,8 +137,9 @@ guint published_check_periods(Published *p, const char *state, const EmuDisc *wa
 
                 /* A period ends when ProbeState moves on: what was published just before is its state. */
                 if (in_period && !now && last->len)
-                        g_string_append_printf(out, "while ProbeState was '%s' (up to signal #%" G_GUINT64_FORMAT
-                                               "):\n%s", state, serial, last->str);
+                        g_string_append_printf(
+                                out, "while ProbeState was '%s' (up to signal #%" G_GUINT64_FORMAT "):\n%s",
+                                state, serial, last->str);
                 if (!more)
                         break;
                 if (now) {

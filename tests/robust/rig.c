@@ -12,11 +12,11 @@
 #include "harness.h"
 #include "rig.h"
 
-#define TICK_MS 10
+#define TICK_MS         10
 #define STOP_TIMEOUT_MS 5000
-#define POLKIT_NAME "org.freedesktop.PolicyKit1"
-#define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
-#define PYTHON "/usr/bin/python3"
+#define POLKIT_NAME     "org.freedesktop.PolicyKit1"
+#define POLKIT_PATH     "/org/freedesktop/PolicyKit1/Authority"
+#define PYTHON          "/usr/bin/python3"
 
 struct Rig {
         char *tmpdir, *address, *log_path, *out_path;
@@ -122,25 +122,29 @@ static gboolean start_bus(Rig *r) {
         g_autofree char *text = NULL, *line = NULL;
         g_autoptr(GDataInputStream) in = NULL;
         g_autoptr(GError) error = NULL;
-        const char *argv[] = { "dbus-daemon", conf_arg, "--nofork", "--nosyslog", "--print-address=1", NULL };
+        const char *argv[] = {
+                "dbus-daemon", conf_arg, "--nofork", "--nosyslog", "--print-address=1", NULL
+        };
 
-        text = g_strdup_printf("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-                               " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                               "<busconfig>\n"
-                               "  <type>system</type>\n"
-                               "  <listen>unix:path=%s</listen>\n"
-                               "  <auth>EXTERNAL</auth>\n"
-                               "  <policy context=\"default\">\n"
-                               "    <allow user=\"*\"/>\n"
-                               "    <allow own=\"*\"/>\n"
-                               "    <allow send_destination=\"*\"/>\n"
-                               "    <allow receive_sender=\"*\"/>\n"
-                               "  </policy>\n"
-                               "</busconfig>\n",
-                               socket);
+        text = g_strdup_printf(
+                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                "<busconfig>\n"
+                "  <type>system</type>\n"
+                "  <listen>unix:path=%s</listen>\n"
+                "  <auth>EXTERNAL</auth>\n"
+                "  <policy context=\"default\">\n"
+                "    <allow user=\"*\"/>\n"
+                "    <allow own=\"*\"/>\n"
+                "    <allow send_destination=\"*\"/>\n"
+                "    <allow receive_sender=\"*\"/>\n"
+                "  </policy>\n"
+                "</busconfig>\n",
+                socket);
         if (!g_file_set_contents(conf, text, -1, &error))
                 return rig_fail(r, "cannot write %s: %s", conf, error->message);
-        r->bus_proc = spawn(r, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL, argv, &error);
+        r->bus_proc = spawn(r, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+                            argv, &error);
         if (!r->bus_proc)
                 return rig_fail(r, "cannot start dbus-daemon: %s", error->message);
         g_subprocess_wait_async(r->bus_proc, NULL, on_exit_flag, &r->bus_exited);
@@ -148,13 +152,16 @@ static gboolean start_bus(Rig *r) {
         /* It prints the address once it listens, or exits (end of file). */
         line = g_data_input_stream_read_line(in, NULL, NULL, &error);
         if (!line || !*g_strstrip(line))
-                return rig_fail(r, "dbus-daemon printed no address (%s)", error ? error->message : "it exited");
+                return rig_fail(r, "dbus-daemon printed no address (%s)",
+                                error ? error->message : "it exited");
         r->address = g_steal_pointer(&line);
         /* An unprivileged client needs write access to the socket (dbus-daemon honours the umask). */
         if (chmod(socket, 0666) < 0)
                 return rig_fail(r, "chmod %s: %s", socket, g_strerror(errno));
         r->bus = g_dbus_connection_new_for_address_sync(
-                r->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                r->address,
+                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                 NULL, NULL, &error);
         if (!r->bus)
                 return rig_fail(r, "cannot connect to %s: %s", r->address, error->message);
@@ -162,10 +169,10 @@ static gboolean start_bus(Rig *r) {
 }
 
 static gboolean has_owner(Rig *r, const char *name) {
-        g_autoptr(GVariant) v = g_dbus_connection_call_sync(r->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                             "org.freedesktop.DBus", "NameHasOwner",
-                                                             g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"),
-                                                             G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, NULL);
+        g_autoptr(GVariant) v = g_dbus_connection_call_sync(
+                r->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "NameHasOwner", g_variant_new("(s)", name), G_VARIANT_TYPE("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                HARNESS_TIMEOUT_MS, NULL, NULL);
         gboolean owned = FALSE;
 
         if (v)
@@ -193,16 +200,18 @@ static gboolean start_daemon(Rig *r, const char *const *discs) {
         g_ptr_array_add(argv, g_strdup_printf("--address=%s", r->address));
         g_ptr_array_add(argv, NULL);
 
-        r->fake_proc = spawn(r, G_SUBPROCESS_FLAGS_STDERR_MERGE, r->out_path, (const char *const *) argv->pdata, &error);
+        r->fake_proc = spawn(r, G_SUBPROCESS_FLAGS_STDERR_MERGE, r->out_path,
+                             (const char *const *) argv->pdata, &error);
         if (!r->fake_proc)
                 return rig_fail(r, "cannot start fake-drive: %s", error->message);
         g_subprocess_wait_async(r->fake_proc, NULL, on_fake_exit, r);
         if (!rig_wait(r, cond_daemon_name, NULL, HARNESS_TIMEOUT_MS) || r->fake_exited)
                 return rig_fail(r, "the daemon did not take %s on the rig's bus (%s)", MSD_BUS_NAME,
                                 r->fake_exited ? "it exited" : "timed out");
-        pid = g_dbus_connection_call_sync(r->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                          "GetConnectionUnixProcessID", g_variant_new("(s)", MSD_BUS_NAME),
-                                          G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, &error);
+        pid = g_dbus_connection_call_sync(r->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                          "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                          g_variant_new("(s)", MSD_BUS_NAME), G_VARIANT_TYPE("(u)"),
+                                          G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, &error);
         if (!pid)
                 return rig_fail(r, "GetConnectionUnixProcessID: %s", error->message);
         g_variant_get(pid, "(u)", &r->daemon_pid);
@@ -242,14 +251,15 @@ static gboolean cond_prop(Rig *r, gpointer data) {
         g_autoptr(GVariant) reply = NULL, v = NULL;
 
         reply = g_dbus_connection_call_sync(r->bus, MSD_BUS_NAME, w->path, DBUS_PROPERTIES_IFACE, "Get",
-                                            g_variant_new("(ss)", MSD_DRIVE_IFACE, w->prop), G_VARIANT_TYPE("(v)"),
-                                            G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, NULL);
+                                            g_variant_new("(ss)", MSD_DRIVE_IFACE, w->prop),
+                                            G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                            HARNESS_TIMEOUT_MS, NULL, NULL);
         if (!reply)
                 return FALSE;
         g_variant_get(reply, "(v)", &v);
         g_free(w->seen);
         w->seen = g_variant_is_of_type(v, G_VARIANT_TYPE_STRING) ? g_variant_dup_string(v, NULL)
-                                                                  : g_variant_print(v, FALSE);
+                                                                 : g_variant_print(v, FALSE);
         return strcmp(w->seen, w->want) == 0;
 }
 
@@ -259,8 +269,8 @@ gboolean rig_wait_drive_prop(Rig *r, const char *node, const char *prop, const c
         gboolean ok = rig_wait(r, cond_prop, &w, HARNESS_TIMEOUT_MS);
 
         if (!ok)
-                rig_fail(r, "%s.%s did not become %s within %u ms (last seen %s)", node, prop, value, HARNESS_TIMEOUT_MS,
-                         w.seen ?: "nothing");
+                rig_fail(r, "%s.%s did not become %s within %u ms (last seen %s)", node, prop, value,
+                         HARNESS_TIMEOUT_MS, w.seen ?: "nothing");
         g_free(w.seen);
         return ok;
 }
@@ -272,10 +282,13 @@ gboolean rig_polkit_available(char **ret_why) {
         int status = 0;
         const char *argv[] = { PYTHON, "-c", "import dbusmock.templates.polkitd", NULL };
 
-        if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, NULL) ||
+        if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                          &status, NULL) ||
             !g_spawn_check_wait_status(status, NULL)) {
-                *ret_why = g_strdup_printf("%s cannot import python3-dbusmock's polkitd template (apt-get install "
-                                           "python3-dbusmock)", PYTHON);
+                *ret_why = g_strdup_printf(
+                        "%s cannot import python3-dbusmock's polkitd template (apt-get install "
+                        "python3-dbusmock)",
+                        PYTHON);
                 return FALSE;
         }
         return TRUE;
@@ -294,8 +307,8 @@ gboolean rig_start_polkit(Rig *r) {
         g_subprocess_launcher_setenv(l, "DBUS_SYSTEM_BUS_ADDRESS", r->address, TRUE);
         g_subprocess_launcher_set_stdout_file_path(l, out);
         g_subprocess_launcher_set_child_setup(l, child_setup, GINT_TO_POINTER(SIGKILL), NULL);
-        r->mock_proc = g_subprocess_launcher_spawn(l, &error, PYTHON, "-m", "dbusmock", "--system", "--template",
-                                                   "polkitd", NULL);
+        r->mock_proc = g_subprocess_launcher_spawn(l, &error, PYTHON, "-m", "dbusmock", "--system",
+                                                   "--template", "polkitd", NULL);
         if (!r->mock_proc)
                 return rig_fail(r, "cannot start %s -m dbusmock: %s", PYTHON, error->message);
         g_subprocess_wait_async(r->mock_proc, NULL, on_exit_flag, &r->mock_exited);
@@ -307,9 +320,10 @@ gboolean rig_start_polkit(Rig *r) {
 gboolean rig_polkit_allow(Rig *r, const char *action) {
         g_autoptr(GError) error = NULL;
         const char *actions[] = { action, NULL };
-        g_autoptr(GVariant) v = g_dbus_connection_call_sync(
-                r->bus, POLKIT_NAME, POLKIT_PATH, "org.freedesktop.DBus.Mock", "SetAllowed",
-                g_variant_new("(^as)", actions), NULL, G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, &error);
+        g_autoptr(GVariant) v =
+                g_dbus_connection_call_sync(r->bus, POLKIT_NAME, POLKIT_PATH, "org.freedesktop.DBus.Mock",
+                                            "SetAllowed", g_variant_new("(^as)", actions), NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, &error);
 
         if (!v)
                 return rig_fail(r, "SetAllowed([%s]) on the mock polkitd: %s", action, error->message);
@@ -348,7 +362,8 @@ gboolean rig_wait_opcode(Rig *r, const char *node, guint8 opcode, guint n) {
         OpcodeWait w = { .node = node, .opcode = opcode, .n = n };
 
         if (!rig_wait(r, cond_opcode, &w, HARNESS_TIMEOUT_MS))
-                return rig_fail(r, "fewer than %u commands %02xh on %s within %u ms", n, opcode, node, HARNESS_TIMEOUT_MS);
+                return rig_fail(r, "fewer than %u commands %02xh on %s within %u ms", n, opcode, node,
+                                HARNESS_TIMEOUT_MS);
         return TRUE;
 }
 
@@ -415,7 +430,8 @@ gboolean rig_stop(Rig *r) {
                         rig_fail(r, "the daemon did not exit within %u ms of SIGTERM", STOP_TIMEOUT_MS);
                         stop_process(r, r->fake_proc, &r->fake_exited, SIGKILL);
                 } else if (r->daemon_pid > 0 && r->fake_status != 0)
-                        rig_fail(r, "the daemon exited with status %d on SIGTERM, expected 0", r->fake_status);
+                        rig_fail(r, "the daemon exited with status %d on SIGTERM, expected 0",
+                                 r->fake_status);
         }
         if (r->fake_proc)
                 check_log(r);

@@ -45,7 +45,8 @@ guint32 robust_daemon_pid(Harness *h) {
                                         g_variant_new("(s)", harness_daemon_name(h)), G_VARIANT_TYPE("(u)"),
                                         G_DBUS_CALL_FLAGS_NONE, HARNESS_TIMEOUT_MS, NULL, &error);
         if (!r) {
-                harness_fail(h, "GetConnectionUnixProcessID(%s): %s", harness_daemon_name(h), error->message);
+                harness_fail(h, "GetConnectionUnixProcessID(%s): %s", harness_daemon_name(h),
+                             error->message);
                 return 0;
         }
         g_variant_get(r, "(u)", &pid);
@@ -68,7 +69,8 @@ char *robust_node_file(Harness *h, const char *node) {
         for (gsize i = 0; i < len; i += strlen(env + i) + 1)
                 if (g_str_has_prefix(env + i, "UMOCKDEV_DIR="))
                         return g_build_filename(env + i + strlen("UMOCKDEV_DIR="), "dev", node, NULL);
-        harness_fail(h, "the daemon (pid %u) has no UMOCKDEV_DIR in its environment: not under fake-drive?", pid);
+        harness_fail(h, "the daemon (pid %u) has no UMOCKDEV_DIR in its environment: not under fake-drive?",
+                     pid);
         return NULL;
 }
 
@@ -102,13 +104,13 @@ static EmuDisc *sentinels_with(const char *probe_state, const char *last_error, 
         lines = g_strsplit(text, "\n", -1);
         for (size_t i = 0; lines[i]; i++) {
                 const char *l = lines[i];
-                if (g_str_has_prefix(l, "expect.drive.ProbeState") || g_str_has_prefix(l, "expect.drive.LastError") ||
-                    g_str_has_prefix(l, "expect.msinfo"))
+                if (g_str_has_prefix(l, "expect.drive.ProbeState") ||
+                    g_str_has_prefix(l, "expect.drive.LastError") || g_str_has_prefix(l, "expect.msinfo"))
                         continue;
                 g_string_append_printf(out, "%s\n", l);
         }
-        g_string_append_printf(out, "expect.drive.ProbeState = %s\nexpect.drive.LastError = %s\n", probe_state,
-                               last_error);
+        g_string_append_printf(out, "expect.drive.ProbeState = %s\nexpect.drive.LastError = %s\n",
+                               probe_state, last_error);
         if (emu_disc_parse(out->str, name, &d, &msg) < 0)
                 g_error("cannot build the sentinel expectation: %s", msg);
         return d;
@@ -180,8 +182,8 @@ gboolean robust_wait_state(Harness *h, const char *node, const char *state, guin
         gboolean ok = harness_wait(h, cond_state, &w, timeout_ms);
 
         if (!ok)
-                harness_fail(h, "%s: ProbeState did not become '%s' within %u ms (last seen '%s')", node, state,
-                             timeout_ms, w.seen ?: "(no answer)");
+                harness_fail(h, "%s: ProbeState did not become '%s' within %u ms (last seen '%s')", node,
+                             state, timeout_ms, w.seen ?: "(no answer)");
         g_free(w.seen);
         return ok;
 }
@@ -195,9 +197,9 @@ typedef struct SeqWait {
 static gboolean cond_diskseq(Harness *h, gpointer data) {
         SeqWait *w = data;
         g_autofree char *path = harness_drive_path(w->node);
-        g_autoptr(GVariant) r = harness_call(h, path, DBUS_PROPERTIES_IFACE, "Get",
-                                             g_variant_new("(ss)", MSD_DRIVE_IFACE, "DiskSeq"), G_VARIANT_TYPE("(v)"),
-                                             NULL);
+        g_autoptr(GVariant) r =
+                harness_call(h, path, DBUS_PROPERTIES_IFACE, "Get",
+                             g_variant_new("(ss)", MSD_DRIVE_IFACE, "DiskSeq"), G_VARIANT_TYPE("(v)"), NULL);
         g_autoptr(GVariant) v = NULL;
 
         if (!r)
@@ -213,8 +215,8 @@ guint64 robust_wait_diskseq_change(Harness *h, const char *node, guint64 old) {
         SeqWait w = { .node = node, .old = old };
 
         if (!harness_wait(h, cond_diskseq, &w, HARNESS_TIMEOUT_MS)) {
-                harness_fail(h, "%s: DiskSeq stayed %" G_GUINT64_FORMAT " for %u ms after the media change", node,
-                             old, HARNESS_TIMEOUT_MS);
+                harness_fail(h, "%s: DiskSeq stayed %" G_GUINT64_FORMAT " for %u ms after the media change",
+                             node, old, HARNESS_TIMEOUT_MS);
                 return HARNESS_ANY_DISKSEQ;
         }
         return w.now;
@@ -236,8 +238,9 @@ char *robust_call_error(Harness *h, GDBusConnection *bus, const char *path, cons
         g_autoptr(GError) error = NULL;
         GVariant *r;
 
-        r = g_dbus_connection_call_sync(bus ?: harness_bus(h), MSD_BUS_NAME, path, iface, method, params, NULL,
-                                        G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, &error);
+        r = g_dbus_connection_call_sync(bus ?: harness_bus(h), MSD_BUS_NAME, path, iface, method, params,
+                                        NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL,
+                                        &error);
         if (r) {
                 if (ret_reply)
                         *ret_reply = r;
@@ -315,14 +318,15 @@ static gboolean cond_opcode(Harness *h, gpointer data) {
         return w->seen >= w->n;
 }
 
-gboolean robust_wait_opcode(Harness *h, guint mark, const char *node, guint8 opcode, guint n, guint timeout_ms) {
+gboolean robust_wait_opcode(Harness *h, guint mark, const char *node, guint8 opcode, guint n,
+                            guint timeout_ms) {
         OpcodeWait w = { .mark = mark, .node = node, .opcode = opcode, .n = n };
 
         if (harness_wait(h, cond_opcode, &w, timeout_ms))
                 return TRUE;
         g_autofree char *l = robust_log_text(h, mark);
-        return harness_fail(h, "%s: %u command(s) %02xh within %u ms, expected %u; the log since:\n%s", node, w.seen,
-                            opcode, timeout_ms, n, l);
+        return harness_fail(h, "%s: %u command(s) %02xh within %u ms, expected %u; the log since:\n%s", node,
+                            w.seen, opcode, timeout_ms, n, l);
 }
 
 guint robust_signals_mark(Harness *h) {
@@ -371,18 +375,25 @@ gboolean robust_check_no_stale_signals(Harness *h, const char *node, guint from,
 
                         /* A value both media (or the sentinel) share proves nothing; one only the old
                          * medium has is stale. */
-                        if (was && now && expect_value_equal(was, value) && !expect_value_equal(now, value) &&
+                        if (was && now && expect_value_equal(was, value) &&
+                            !expect_value_equal(now, value) &&
                             (!sentinel || !expect_value_equal(sentinel, value)) &&
                             strcmp(name, "ProbeState") != 0 && strcmp(name, "LastError") != 0) {
                                 g_autofree char *shown = g_variant_print(value, FALSE);
-                                g_string_append_printf(out, "  signal #%" G_GUINT64_FORMAT ": %s = %s (%s's value; %s's is %s)\n",
-                                                       s->serial, key, shown, old->name ?: "old", new->name ?: "new", now);
+                                g_string_append_printf(out,
+                                                       "  signal #%" G_GUINT64_FORMAT
+                                                       ": %s = %s (%s's value; %s's is %s)\n",
+                                                       s->serial, key, shown, old->name ?: "old",
+                                                       new->name ?: "new", now);
                         }
                         g_variant_unref(value);
                 }
         }
         if (out->len)
-                return harness_fail(h, "%s: PropertiesChanged published the previous medium's values after the new "
-                                    "one went in:\n%s", what, out->str);
+                return harness_fail(
+                        h,
+                        "%s: PropertiesChanged published the previous medium's values after the new "
+                        "one went in:\n%s",
+                        what, out->str);
         return TRUE;
 }

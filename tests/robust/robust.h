@@ -72,7 +72,8 @@ guint robust_log_count_control(char **lines);
  * that starts with something else. g_strfreev() it. */
 char **robust_log_probes(char **lines, const char *node);
 /* Waits until the log from `mark` holds at least `n` commands with `opcode` on NODE. */
-gboolean robust_wait_opcode(Harness *h, guint mark, const char *node, guint8 opcode, guint n, guint timeout_ms);
+gboolean robust_wait_opcode(Harness *h, guint mark, const char *node, guint8 opcode, guint n,
+                            guint timeout_ms);
 
 /* harness_signals_mark() after a round trip to the daemon: the signals it sent so far (those of a probe
  * that harness_insert() waited for included) are recorded before the mark, not after it. */

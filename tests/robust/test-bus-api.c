@@ -21,11 +21,12 @@
 #include "published.h"
 #include "robust.h"
 
-#define N_CLIENTS 8
-#define N_CALLS 25
+#define N_CLIENTS        8
+#define DBUS_ERROR(name) "org.freedesktop.DBus.Error." name
+#define N_CALLS          25
 
 typedef struct Misuse {
-        const char *path;  /* NULL: sr0's */
+        const char *path; /* NULL: sr0's */
         const char *iface;
         const char *method;
         const char *params; /* GVariant text, or NULL */
@@ -57,8 +58,11 @@ static void run_misuse(Harness *h, const Misuse *cases, size_t n) {
                 g_assert_no_error(parse_error);
                 error = robust_call_error(h, NULL, c->path ?: sr0, c->iface, c->method, params, NULL);
                 if (!error_matches(error, c->error))
-                        g_string_append_printf(out, "  %s %s.%s%s: %s, expected %s\n", c->path ?: sr0, c->iface,
-                                               c->method, c->params ?: c->who ? "(who with a control character)" : "()",
+                        g_string_append_printf(out, "  %s %s.%s%s: %s, expected %s\n", c->path ?: sr0,
+                                               c->iface, c->method,
+                                               c->params
+                                                       ?: c->who ? "(who with a control character)"
+                                                                 : "()",
                                                error ?: "success", c->error);
         }
         if (out->len)
@@ -87,22 +91,24 @@ static void test_bad_arguments(void) {
         g_autofree char *long_text = g_strnfill(300, 'x');
         g_autofree char *long_params = g_strdup_printf("('robust', '%s')", long_text);
         const Misuse cases[] = {
-                { NULL, MSD_SEQ_IFACE, "GetMultisessionInfo", "('extra',)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, MSD_DRIVE_IFACE, "Refresh", "(uint32 1,)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, MSD_DRIVE_IFACE, "GetTracks", "(true,)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", "('only who',)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", "(uint32 1, uint32 2)", "org.freedesktop.DBus.Error.InvalidArgs" },
+                { NULL, MSD_SEQ_IFACE, "GetMultisessionInfo", "('extra',)", DBUS_ERROR("InvalidArgs") },
+                { NULL, MSD_DRIVE_IFACE, "Refresh", "(uint32 1,)", DBUS_ERROR("InvalidArgs") },
+                { NULL, MSD_DRIVE_IFACE, "GetTracks", "(true,)", DBUS_ERROR("InvalidArgs") },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", "('only who',)", DBUS_ERROR("InvalidArgs") },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", "(uint32 1, uint32 2)", DBUS_ERROR("InvalidArgs") },
                 /* GVariant's text format has no \x escapes: these are built with g_variant_new(). */
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, "org.freedesktop.DBus.Error.InvalidArgs", "bad\x01who" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, "org.freedesktop.DBus.Error.InvalidArgs", "line\nbreak" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, "org.freedesktop.DBus.Error.InvalidArgs", "escape\x1b[31m" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, "org.freedesktop.DBus.Error.InvalidArgs", "del\x7f" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", "('', 'no one')", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, MSD_DRIVE_IFACE, "Inhibit", long_params, "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, DBUS_PROPERTIES_IFACE, "Get", "('" MSD_DRIVE_IFACE "',)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { NULL, DBUS_PROPERTIES_IFACE, "GetAll", "(uint32 7,)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { MSD_ROOT_PATH, DBUS_OM_IFACE, "GetManagedObjects", "('x',)", "org.freedesktop.DBus.Error.InvalidArgs" },
-                { MSD_ROOT_PATH, MSD_FAULT_IFACE, "FailOpens", "(uint32 1, 'EPERM')", "org.freedesktop.DBus.Error.InvalidArgs" },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, DBUS_ERROR("InvalidArgs"), "bad\x01who" },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, DBUS_ERROR("InvalidArgs"), "line\nbreak" },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, DBUS_ERROR("InvalidArgs"), "escape\x1b[31m" },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", NULL, DBUS_ERROR("InvalidArgs"), "del\x7f" },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", "('', 'no one')", DBUS_ERROR("InvalidArgs") },
+                { NULL, MSD_DRIVE_IFACE, "Inhibit", long_params, DBUS_ERROR("InvalidArgs") },
+                { NULL, DBUS_PROPERTIES_IFACE, "Get", "('" MSD_DRIVE_IFACE "',)",
+                  DBUS_ERROR("InvalidArgs") },
+                { NULL, DBUS_PROPERTIES_IFACE, "GetAll", "(uint32 7,)", DBUS_ERROR("InvalidArgs") },
+                { MSD_ROOT_PATH, DBUS_OM_IFACE, "GetManagedObjects", "('x',)", DBUS_ERROR("InvalidArgs") },
+                { MSD_ROOT_PATH, MSD_FAULT_IFACE, "FailOpens", "(uint32 1, 'EPERM')",
+                  DBUS_ERROR("InvalidArgs") },
         };
         Harness *h = start_with("cdr-appendable-1session", &identity);
         guint mark;
@@ -131,22 +137,31 @@ static void test_unknown(void) {
         g_autoptr(EmuDisc) identity = NULL, disc = harness_load_disc("cdr-appendable-1session");
         const char *sr9 = MSD_ROOT_PATH "/drive/sr9";
         const Misuse cases[] = {
-                { sr9, MSD_DRIVE_IFACE, "Refresh", NULL, "org.freedesktop.DBus.Error.UnknownObject" },
-                { sr9, MSD_SEQ_IFACE, "GetMultisessionInfo", NULL, "org.freedesktop.DBus.Error.UnknownObject" },
-                { sr9, DBUS_PROPERTIES_IFACE, "GetAll", "('" MSD_DRIVE_IFACE "',)", "org.freedesktop.DBus.Error.UnknownObject" },
-                { MSD_ROOT_PATH "/drive/sr0/deeper", MSD_DRIVE_IFACE, "Refresh", NULL, "org.freedesktop.DBus.Error.UnknownObject" },
-                { MSD_ROOT_PATH "/nothing", MSD_MANAGER_IFACE, "Frobnicate", NULL, "org.freedesktop.DBus.Error.UnknownObject" },
-                { NULL, MSD_DRIVE_IFACE, "Frobnicate", NULL, "org.freedesktop.DBus.Error.UnknownMethod" },
-                { NULL, MSD_SEQ_IFACE, "Refresh", NULL, "org.freedesktop.DBus.Error.UnknownMethod" },
-                { MSD_ROOT_PATH, MSD_MANAGER_IFACE, "Frobnicate", NULL, "org.freedesktop.DBus.Error.UnknownMethod" },
-                /* sd-bus (252) answers a method of an interface the object lacks with UnknownMethod ("Unknown
-                 * method Refresh or interface …"), as every sd-bus service does; both names are standard. */
+                { sr9, MSD_DRIVE_IFACE, "Refresh", NULL, DBUS_ERROR("UnknownObject") },
+                { sr9, MSD_SEQ_IFACE, "GetMultisessionInfo", NULL, DBUS_ERROR("UnknownObject") },
+                { sr9, DBUS_PROPERTIES_IFACE, "GetAll", "('" MSD_DRIVE_IFACE "',)",
+                  DBUS_ERROR("UnknownObject") },
+                { MSD_ROOT_PATH "/drive/sr0/deeper", MSD_DRIVE_IFACE, "Refresh", NULL,
+                  DBUS_ERROR("UnknownObject") },
+                { MSD_ROOT_PATH "/nothing", MSD_MANAGER_IFACE, "Frobnicate", NULL,
+                  DBUS_ERROR("UnknownObject") },
+                { NULL, MSD_DRIVE_IFACE, "Frobnicate", NULL, DBUS_ERROR("UnknownMethod") },
+                { NULL, MSD_SEQ_IFACE, "Refresh", NULL, DBUS_ERROR("UnknownMethod") },
+                { MSD_ROOT_PATH, MSD_MANAGER_IFACE, "Frobnicate", NULL, DBUS_ERROR("UnknownMethod") },
+                /* sd-bus (252) answers a method of an interface the object lacks with UnknownMethod
+                 * ("Unknown method Refresh or interface …"), as every sd-bus service does; both names are
+                 * standard. */
                 { NULL, "org.example.NoSuchInterface", "Refresh", NULL,
-                  "org.freedesktop.DBus.Error.UnknownInterface|org.freedesktop.DBus.Error.UnknownMethod" },
-                { NULL, DBUS_PROPERTIES_IFACE, "GetAll", "('org.example.NoSuchInterface',)", "org.freedesktop.DBus.Error.UnknownInterface" },
-                { NULL, DBUS_PROPERTIES_IFACE, "Get", "('" MSD_DRIVE_IFACE "', 'NoSuchProperty')", "org.freedesktop.DBus.Error.UnknownProperty" },
-                { NULL, DBUS_PROPERTIES_IFACE, "Set", "('" MSD_DRIVE_IFACE "', 'ProbeState', <'idle'>)", "org.freedesktop.DBus.Error.PropertyReadOnly" },
-                { NULL, DBUS_PROPERTIES_IFACE, "Set", "('" MSD_SEQ_IFACE "', 'NextWritableAddress', <int32 0>)", "org.freedesktop.DBus.Error.PropertyReadOnly" },
+                  DBUS_ERROR("UnknownInterface") "|" DBUS_ERROR("UnknownMethod") },
+                { NULL, DBUS_PROPERTIES_IFACE, "GetAll", "('org.example.NoSuchInterface',)",
+                  DBUS_ERROR("UnknownInterface") },
+                { NULL, DBUS_PROPERTIES_IFACE, "Get", "('" MSD_DRIVE_IFACE "', 'NoSuchProperty')",
+                  DBUS_ERROR("UnknownProperty") },
+                { NULL, DBUS_PROPERTIES_IFACE, "Set", "('" MSD_DRIVE_IFACE "', 'ProbeState', <'idle'>)",
+                  DBUS_ERROR("PropertyReadOnly") },
+                { NULL, DBUS_PROPERTIES_IFACE, "Set",
+                  "('" MSD_SEQ_IFACE "', 'NextWritableAddress', <int32 0>)",
+                  DBUS_ERROR("PropertyReadOnly") },
         };
         Harness *h = start_with("cdr-appendable-1session", &identity);
 
@@ -181,9 +196,9 @@ static void on_flood_reply(GObject *source, GAsyncResult *result, gpointer userd
 static void send_flood(GDBusConnection **clients, const char *path, Flood *f) {
         for (unsigned k = 0; k < N_CALLS; k++)
                 for (unsigned c = 0; c < N_CLIENTS; c++) {
-                        g_dbus_connection_call(clients[c], MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
-                                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 2 * HARNESS_TIMEOUT_MS, NULL,
-                                               on_flood_reply, f);
+                        g_dbus_connection_call(clients[c], MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh",
+                                               NULL, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                               2 * HARNESS_TIMEOUT_MS, NULL, on_flood_reply, f);
                         f->sent++;
                 }
 }
@@ -195,10 +210,11 @@ static gboolean cond_flood_done(Harness *h, gpointer data) {
 
 static gboolean wait_flood(Harness *h, Flood *f, const char *what) {
         if (!harness_wait(h, cond_flood_done, f, 3 * HARNESS_TIMEOUT_MS))
-                return harness_fail(h, "%s: %u of %u Refresh() calls answered within %u ms", what, f->done, f->sent,
-                                    3 * HARNESS_TIMEOUT_MS);
+                return harness_fail(h, "%s: %u of %u Refresh() calls answered within %u ms", what, f->done,
+                                    f->sent, 3 * HARNESS_TIMEOUT_MS);
         if (f->failed)
-                return harness_fail(h, "%s: %u of %u Refresh() calls failed:\n%s", what, f->failed, f->sent, f->errors->str);
+                return harness_fail(h, "%s: %u of %u Refresh() calls failed:\n%s", what, f->failed, f->sent,
+                                    f->errors->str);
         return TRUE;
 }
 
@@ -207,15 +223,18 @@ static gboolean wait_flood(Harness *h, Flood *f, const char *what) {
 static guint check_probes(Harness *h, guint mark, const char *baseline, const char *what) {
         g_auto(GStrv) lines = harness_log_lines(h, mark);
         g_auto(GStrv) probes = robust_log_probes(lines, "sr0");
-        guint n46 = harness_log_count_opcode(lines, "sr0", 0x46), n51 = harness_log_count_opcode(lines, "sr0", 0x51);
+        guint n46 = harness_log_count_opcode(lines, "sr0", 0x46),
+              n51 = harness_log_count_opcode(lines, "sr0", 0x51);
         g_autoptr(GString) bad = g_string_new(NULL);
 
         for (size_t i = 0; probes[i]; i++)
                 if (strcmp(probes[i], baseline) != 0)
                         g_string_append_printf(bad, "  probe %zu: %s\n", i + 1, probes[i]);
         if (bad->len)
-                harness_fail(h, "%s: probes whose commands differ from a lone probe's (%s), so they overlapped:\n%s",
-                             what, baseline, bad->str);
+                harness_fail(
+                        h,
+                        "%s: probes whose commands differ from a lone probe's (%s), so they overlapped:\n%s",
+                        what, baseline, bad->str);
         if (n51 > n46)
                 harness_fail(h, "%s: %u READ DISC INFORMATION for %u probes", what, n51, n46);
         return g_strv_length(probes);
@@ -248,11 +267,13 @@ static GDBusConnection *connect_client(Harness *h) {
         g_autoptr(GError) error = NULL;
         GDBusConnection *c = g_dbus_connection_new_for_address_sync(
                 harness_address(h),
-                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL,
-                NULL, &error);
+                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                NULL, NULL, &error);
 
         if (!c)
-                harness_fail(h, "cannot connect another client to %s: %s", harness_address(h), error->message);
+                harness_fail(h, "cannot connect another client to %s: %s", harness_address(h),
+                             error->message);
         return c;
 }
 
@@ -272,15 +293,16 @@ static void flood_with_change(Harness *h, GDBusConnection **clients, const char 
         send_flood(clients, path, f);
         if (!robust_wait_opcode(h, mark, "sr0", 0x46, 1, HARNESS_TIMEOUT_MS))
                 return;
-        if (lose_event &&
-            (error = robust_call_error(h, NULL, MSD_ROOT_PATH, MSD_FAULT_IFACE, "DropEvents", g_variant_new("(u)", 1), NULL))) {
+        if (lose_event && (error = robust_call_error(h, NULL, MSD_ROOT_PATH, MSD_FAULT_IFACE, "DropEvents",
+                                                     g_variant_new("(u)", 1), NULL))) {
                 harness_fail(h, "FaultInjection.DropEvents failed: %s", error);
                 return;
         }
         if (!harness_control(h, "insert sr0 %s", file))
                 return;
         g_dbus_connection_call(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
-                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 2 * HARNESS_TIMEOUT_MS, NULL, on_snapshot_reply, snap);
+                               G_DBUS_CALL_FLAGS_NO_AUTO_START, 2 * HARNESS_TIMEOUT_MS, NULL,
+                               on_snapshot_reply, snap);
         if (!harness_wait(h, cond_snapshot, snap, 2 * HARNESS_TIMEOUT_MS + 1000)) {
                 harness_fail(h, "%s: the Refresh() sent after it was not answered", what);
                 return;
@@ -295,24 +317,31 @@ static void flood_with_change(Harness *h, GDBusConnection **clients, const char 
                 published_dicts(p, &seq, &drive, &rw);
                 expect_check_props(disc, seq, drive, rw, diff);
                 if (diff->len)
-                        harness_fail(h, "%s: when the Refresh() sent after it answered, the signals before its reply had "
-                                     "published other values than the new disc's:\n%s", what, diff->str);
-                (void) robust_check_props(h, "sr0", disc, "GetAll right after the Refresh() sent after the media change");
+                        harness_fail(h,
+                                     "%s: when the Refresh() sent after it answered, the signals before its "
+                                     "reply had "
+                                     "published other values than the new disc's:\n%s",
+                                     what, diff->str);
+                (void) robust_check_props(h, "sr0", disc,
+                                          "GetAll right after the Refresh() sent after the media change");
         }
         if (!wait_flood(h, f, what))
                 return;
         {
                 g_auto(GStrv) lines = harness_log_lines(h, mark);
-                guint n46 = harness_log_count_opcode(lines, "sr0", 0x46), n51 = harness_log_count_opcode(lines, "sr0", 0x51);
+                guint n46 = harness_log_count_opcode(lines, "sr0", 0x46),
+                      n51 = harness_log_count_opcode(lines, "sr0", 0x51);
                 if (n51 > n46)
-                        harness_fail(h, "the flood with %s: %u READ DISC INFORMATION for %u probes", what, n51, n46);
+                        harness_fail(h, "the flood with %s: %u READ DISC INFORMATION for %u probes", what,
+                                     n51, n46);
         }
         if (harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
                 (void) robust_check_drive(h, "sr0", disc, identity, what);
 }
 
 static void test_refresh_flood(void) {
-        g_autoptr(EmuDisc) identity = NULL, slow_disc = NULL, b = harness_load_disc("cdr-appendable-1session");
+        g_autoptr(EmuDisc) identity = NULL, slow_disc = NULL,
+                           b = harness_load_disc("cdr-appendable-1session");
         g_autofree char *b_file = harness_disc_path("cdr-appendable-1session");
         g_autofree char *path = harness_drive_path("sr0");
         g_autofree char *slow = NULL, *baseline = NULL, *error = NULL;
@@ -324,7 +353,9 @@ static void test_refresh_flood(void) {
 
         for (size_t i = 0; i < G_N_ELEMENTS(floods); i++)
                 floods[i].errors = g_string_new(NULL);
-        if (!h || !b || !(slow = robust_disc_variant(h, "dvdplusr-appendable-2sessions", "slow", "quirk = delay 0x51 200")) ||
+        if (!h || !b ||
+            !(slow = robust_disc_variant(h, "dvdplusr-appendable-2sessions", "slow",
+                                         "quirk = delay 0x51 200")) ||
             !(slow_disc = harness_load_disc(slow)) || !harness_insert(h, "sr0", slow))
                 goto out;
         for (size_t i = 0; i < G_N_ELEMENTS(snaps); i++)
@@ -356,7 +387,8 @@ static void test_refresh_flood(void) {
         if (!wait_flood(h, &floods[0], "the flood"))
                 goto out;
         n = check_probes(h, mark, baseline, "the flood");
-        g_test_message("%u Refresh() calls from %u clients: %u probe(s) of '%s'", floods[0].sent, N_CLIENTS, n, baseline);
+        g_test_message("%u Refresh() calls from %u clients: %u probe(s) of '%s'", floods[0].sent, N_CLIENTS,
+                       n, baseline);
         (void) robust_check_drive(h, "sr0", slow_disc, identity, "after the flood");
 
         flood_with_change(h, clients, b_file, b, identity, false, &floods[1], &snaps[0]);

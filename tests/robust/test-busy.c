@@ -26,14 +26,16 @@
 #include "robust.h"
 
 #define BEFORE_DISC "dvdplusr-appendable-2sessions"
-#define AFTER_DISC "cdr-appendable-1session"
+#define AFTER_DISC  "cdr-appendable-1session"
 
 static gboolean fault(Harness *h, const char *method, GVariant *params) {
-        g_autofree char *error = robust_call_error(h, NULL, MSD_ROOT_PATH, MSD_FAULT_IFACE, method, params, NULL);
+        g_autofree char *error =
+                robust_call_error(h, NULL, MSD_ROOT_PATH, MSD_FAULT_IFACE, method, params, NULL);
 
         if (error)
-                return harness_fail(h, "FaultInjection.%s failed: %s (is MULTISESSIOND_FAULT_INJECTION=1 passed on?)",
-                                    method, error);
+                return harness_fail(
+                        h, "FaultInjection.%s failed: %s (is MULTISESSIOND_FAULT_INJECTION=1 passed on?)",
+                        method, error);
         return TRUE;
 }
 
@@ -92,8 +94,11 @@ static void test_open_ebusy_short(void) {
                 goto out;
         error = robust_call_error(h, NULL, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL);
         if (error) {
-                harness_fail(h, "Refresh() after three EBUSY opens failed with %s: a drive that is busy for a moment "
-                             "is opened again (transport-sg.c retries EBUSY)", error);
+                harness_fail(h,
+                             "Refresh() after three EBUSY opens failed with %s: a drive that is busy for a "
+                             "moment "
+                             "is opened again (transport-sg.c retries EBUSY)",
+                             error);
                 goto out;
         }
         (void) robust_check_drive(h, "sr0", disc, identity, "Refresh() after three EBUSY opens");
@@ -104,7 +109,10 @@ static void test_open_ebusy_short(void) {
                 g_auto(GStrv) lines = harness_log_lines(h, mark);
                 if (harness_log_count_opcode(lines, "sr0", 0x46) != 1) {
                         g_autofree char *l = robust_log_text(h, mark);
-                        harness_fail(h, "Refresh() after three EBUSY opens: expected one probe (one 46h), got:\n%s", l);
+                        harness_fail(
+                                h,
+                                "Refresh() after three EBUSY opens: expected one probe (one 46h), got:\n%s",
+                                l);
                 }
         }
 out:
@@ -129,18 +137,20 @@ static void test_open_ebusy_long(void) {
         /* The probe it causes cannot open the drive: the caller hears Busy (design.md §2.4). */
         error = robust_call_error(h, NULL, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL);
         if (g_strcmp0(error, MSD_ERROR("Busy")) != 0)
-                harness_fail(h, "Refresh() while open() keeps failing EBUSY: %s, expected %s", error ?: "success",
-                             MSD_ERROR("Busy"));
+                harness_fail(h, "Refresh() while open() keeps failing EBUSY: %s, expected %s",
+                             error ?: "success", MSD_ERROR("Busy"));
         /* Then the retries use the failures up, and the drive comes back without anyone asking. */
         if (!harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
                 goto out;
         (void) robust_check_drive(h, "sr0", disc, identity, "recovered after twenty EBUSY opens");
         periods = published_check_periods(p, "busy", want_busy, out);
         if (periods == 0)
-                harness_fail(h, "ProbeState was never published as busy while open() failed EBUSY twenty times");
+                harness_fail(
+                        h, "ProbeState was never published as busy while open() failed EBUSY twenty times");
         if (out->len)
-                harness_fail(h, "while busy, the published state was not the sentinels with LastError Busy:\n%s",
-                             out->str);
+                harness_fail(
+                        h, "while busy, the published state was not the sentinels with LastError Busy:\n%s",
+                        out->str);
         g_test_message("busy published %u time(s) before the drive opened again", periods);
 out:
         robust_stop(h, NULL);
@@ -192,8 +202,10 @@ static void test_udev_overflow(void) {
         if (!harness_control(h, "add sr2 none") || !harness_wait_settled(h, "sr2", HARNESS_ANY_DISKSEQ))
                 goto out;
         if (harness_diskseq(h, "sr0") != seq)
-                harness_fail(h, "sr0's DiskSeq moved although its change event was dropped: the fault seam did not work");
-        (void) robust_check_props(h, "sr0", before, "a media change whose event was lost (the old values stay)");
+                harness_fail(h, "sr0's DiskSeq moved although its change event was dropped: the fault seam "
+                                "did not work");
+        (void) robust_check_props(h, "sr0", before,
+                                  "a media change whose event was lost (the old values stay)");
         {
                 g_auto(GStrv) lines = harness_log_lines(h, mark);
                 if (robust_log_count_sgio(lines, "sr0") != 0) {
@@ -208,7 +220,8 @@ static void test_udev_overflow(void) {
         if (!fault(h, "OverflowMonitor", NULL))
                 goto out;
         if (!harness_wait(h, cond_gone, (gpointer) "sr1", HARNESS_TIMEOUT_MS))
-                harness_fail(h, "sr1 was unplugged while events were lost, and is still listed after the resync");
+                harness_fail(
+                        h, "sr1 was unplugged while events were lost, and is still listed after the resync");
         if (!harness_wait_settled(h, "sr0", seq))
                 goto out;
         (void) robust_check_drive(h, "sr0", after, identity, "after the resync");
@@ -244,8 +257,11 @@ static void test_write_lock(void) {
                 goto out;
         /* The first look and at least one retry find the lock. */
         if (!harness_wait(h, cond_state_count, &busy, HARNESS_TIMEOUT_MS)) {
-                harness_fail(h, "ProbeState was published as busy %u time(s) in %u ms while the node was write-locked, "
-                             "expected the first probe and a retry", busy.seen, HARNESS_TIMEOUT_MS);
+                harness_fail(h,
+                             "ProbeState was published as busy %u time(s) in %u ms while the node was "
+                             "write-locked, "
+                             "expected the first probe and a retry",
+                             busy.seen, HARNESS_TIMEOUT_MS);
                 goto out;
         }
         (void) robust_check_props(h, "sr0", want_busy, "while the node is write-locked");
@@ -253,7 +269,9 @@ static void test_write_lock(void) {
                 g_auto(GStrv) lines = harness_log_lines(h, mark);
                 if (robust_log_count_sgio(lines, "sr0") != 0) {
                         g_autofree char *l = robust_log_text(h, mark);
-                        harness_fail(h, "commands reached the drive while another process held a write lock on it:\n%s",
+                        harness_fail(h,
+                                     "commands reached the drive while another process held a write lock on "
+                                     "it:\n%s",
                                      l);
                 }
         }
@@ -310,13 +328,16 @@ static void test_sense_busy(gconstpointer data) {
         /* The first probe and four retries: 0.5, 1, 2 and 4 s apart if the back-off doubles. */
         if (!harness_wait(h, cond_arrivals, &a, 2 * HARNESS_TIMEOUT_MS)) {
                 g_autofree char *l = robust_log_text(h, a.mark);
-                harness_fail(h, "02/04/%s: %u READ DISC INFORMATION within %u ms, expected a probe and four retries:\n%s",
+                harness_fail(h,
+                             "02/04/%s: %u READ DISC INFORMATION within %u ms, expected a probe and four "
+                             "retries:\n%s",
                              ascq, a.times->len, 2 * HARNESS_TIMEOUT_MS, l);
                 goto out;
         }
         for (guint i = 1; i < a.times->len; i++)
-                g_string_append_printf(gaps, " %" G_GINT64_FORMAT " ms",
-                                       (g_array_index(a.times, gint64, i) - g_array_index(a.times, gint64, i - 1)) / 1000);
+                g_string_append_printf(
+                        gaps, " %" G_GINT64_FORMAT " ms",
+                        (g_array_index(a.times, gint64, i) - g_array_index(a.times, gint64, i - 1)) / 1000);
         g_test_message("02/04/%s: retries after%s", ascq, gaps->str);
         first_gap = g_array_index(a.times, gint64, 1) - g_array_index(a.times, gint64, 0);
         last_gap = g_array_index(a.times, gint64, 4) - g_array_index(a.times, gint64, 3);
@@ -332,7 +353,9 @@ static void test_sense_busy(gconstpointer data) {
         if (published_check_periods(p, "busy", want_busy, out) == 0)
                 harness_fail(h, "02/04/%s: ProbeState was never published as busy", ascq);
         if (out->len)
-                harness_fail(h, "02/04/%s: while busy, the published state was not the sentinels with LastError Busy:\n%s",
+                harness_fail(h,
+                             "02/04/%s: while busy, the published state was not the sentinels with "
+                             "LastError Busy:\n%s",
                              ascq, out->str);
 out:
         g_array_unref(a.times);

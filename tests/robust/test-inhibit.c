@@ -34,10 +34,10 @@ static int inhibit(Harness *h, const char *who, const char *why) {
         gint32 handle;
         int fd;
 
-        r = g_dbus_connection_call_with_unix_fd_list_sync(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE,
-                                                          "Inhibit", g_variant_new("(ss)", who, why),
-                                                          G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                                                          HARNESS_TIMEOUT_MS, NULL, &fds, NULL, &error);
+        r = g_dbus_connection_call_with_unix_fd_list_sync(
+                harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Inhibit",
+                g_variant_new("(ss)", who, why), G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                HARNESS_TIMEOUT_MS, NULL, &fds, NULL, &error);
         if (!r) {
                 harness_fail(h, "Inhibit(%s, %s) as root failed: %s", who, why, error->message);
                 return -1;
@@ -75,8 +75,9 @@ static gboolean check_inhibition(Harness *h, const char *want_state, const char 
 
         if (g_strcmp0(state, want_state) != 0 || g_strcmp0(inhibited, want_inhibited) != 0 ||
             g_strcmp0(list, want_inhibitors) != 0)
-                return harness_fail(h, "%s: ProbeState %s, Inhibited %s, Inhibitors '%s'; expected %s, %s, '%s'", what,
-                                    state, inhibited, list, want_state, want_inhibited, want_inhibitors);
+                return harness_fail(
+                        h, "%s: ProbeState %s, Inhibited %s, Inhibitors '%s'; expected %s, %s, '%s'", what,
+                        state, inhibited, list, want_state, want_inhibited, want_inhibitors);
         return TRUE;
 }
 
@@ -104,7 +105,8 @@ static gboolean check_one_probe(Harness *h, guint mark, const char *what) {
         n = harness_log_count_opcode(lines, "sr0", 0x46);
         if (n != 1) {
                 g_autofree char *l = robust_log_text(h, mark);
-                return harness_fail(h, "%s: %u probes (GET CONFIGURATION), expected exactly one:\n%s", what, n, l);
+                return harness_fail(h, "%s: %u probes (GET CONFIGURATION), expected exactly one:\n%s", what,
+                                    n, l);
         }
         return TRUE;
 }
@@ -125,8 +127,8 @@ static gboolean expect_refused(Harness *h, const char *iface, const char *method
         g_autofree char *error = robust_call_error(h, NULL, path, iface, method, NULL, NULL);
 
         if (g_strcmp0(error, MSD_ERROR("Busy")) != 0)
-                return harness_fail(h, "%s() on an inhibited drive: %s, expected %s", method, error ?: "success",
-                                    MSD_ERROR("Busy"));
+                return harness_fail(h, "%s() on an inhibited drive: %s, expected %s", method,
+                                    error ?: "success", MSD_ERROR("Busy"));
         return TRUE;
 }
 
@@ -152,7 +154,8 @@ static void test_swap(void) {
         (void) expect_refused(h, MSD_DRIVE_IFACE, "Refresh");
         (void) expect_refused(h, MSD_DRIVE_IFACE, "GetTracks");
         (void) expect_refused(h, MSD_SEQ_IFACE, "GetMultisessionInfo");
-        (void) check_inhibition(h, "inhibited", "true", "robust-test/writing a session/0;", "after the media change");
+        (void) check_inhibition(h, "inhibited", "true", "robust-test/writing a session/0;",
+                                "after the media change");
         if (!check_silent(h, mark, "a media change while inhibited"))
                 goto out;
 
@@ -162,7 +165,8 @@ static void test_swap(void) {
         if (!check_one_probe(h, mark, "the release"))
                 goto out;
         (void) check_inhibition(h, "idle", "false", "", "after the release");
-        (void) robust_check_drive(h, "sr0", b, identity, "the medium changed while inhibited, after the release");
+        (void) robust_check_drive(h, "sr0", b, identity,
+                                  "the medium changed while inhibited, after the release");
 out:
         if (fd >= 0)
                 close(fd);
@@ -180,8 +184,8 @@ static void on_inhibit(GObject *source, GAsyncResult *result, gpointer userdata)
         InhibitCall *c = userdata;
         g_autoptr(GUnixFDList) fds = NULL;
         g_autoptr(GError) error = NULL;
-        g_autoptr(GVariant) r = g_dbus_connection_call_with_unix_fd_list_finish(G_DBUS_CONNECTION(source), &fds,
-                                                                               result, &error);
+        g_autoptr(GVariant) r = g_dbus_connection_call_with_unix_fd_list_finish(G_DBUS_CONNECTION(source),
+                                                                                &fds, result, &error);
 
         c->done = true;
         c->fd = -1;
@@ -236,20 +240,23 @@ static void test_during_probe(void) {
         guint mark;
 
         if (!h || !(slow = robust_disc_variant(h, A_DISC, "slow", "quirk = delay 0x51 1000")) ||
-            !(slow_disc = harness_load_disc(slow)) || !harness_insert(h, "sr0", slow) || !(baseline = lone_probe(h)))
+            !(slow_disc = harness_load_disc(slow)) || !harness_insert(h, "sr0", slow) ||
+            !(baseline = lone_probe(h)))
                 goto out;
         mark = harness_log_mark(h);
         g_dbus_connection_call(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL,
-                               G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, on_refresh, &refreshed);
+                               G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, on_refresh,
+                               &refreshed);
         if (!robust_wait_opcode(h, mark, "sr0", 0x51, 1, HARNESS_TIMEOUT_MS))
                 goto out;
         /* The probe waits a second for READ DISC INFORMATION; ask for the drive now. */
-        g_dbus_connection_call_with_unix_fd_list(harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Inhibit",
-                                                 g_variant_new("(ss)", "robust-test", "during a probe"),
-                                                 G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                                                 HARNESS_TIMEOUT_MS, NULL, NULL, on_inhibit, &c);
+        g_dbus_connection_call_with_unix_fd_list(
+                harness_bus(h), MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Inhibit",
+                g_variant_new("(ss)", "robust-test", "during a probe"), G_VARIANT_TYPE("(h)"),
+                G_DBUS_CALL_FLAGS_NO_AUTO_START, HARNESS_TIMEOUT_MS, NULL, NULL, on_inhibit, &c);
         if (!harness_wait(h, cond_inhibit_done, &c, HARNESS_TIMEOUT_MS + 1000)) {
-                harness_fail(h, "Inhibit() during a probe was not answered within %u ms", HARNESS_TIMEOUT_MS);
+                harness_fail(h, "Inhibit() during a probe was not answered within %u ms",
+                             HARNESS_TIMEOUT_MS);
                 goto out;
         }
         if (c.fd < 0) {
@@ -259,7 +266,8 @@ static void test_during_probe(void) {
         /* When the reply came, the probe that was under way had sent all of its commands … */
         {
                 g_auto(GStrv) lines = harness_log_lines(h, mark), probes = NULL;
-                g_autoptr(GPtrArray) at_reply = g_ptr_array_new(); /* what was logged when the reply arrived */
+                g_autoptr(GPtrArray) at_reply =
+                        g_ptr_array_new(); /* what was logged when the reply arrived */
 
                 for (guint i = 0; lines[i] && i < c.mark - mark; i++)
                         g_ptr_array_add(at_reply, lines[i]);
@@ -267,13 +275,16 @@ static void test_during_probe(void) {
                 probes = robust_log_probes((char **) at_reply->pdata, "sr0");
                 if (g_strv_length(probes) != 1 || strcmp(probes[0], baseline) != 0) {
                         g_autofree char *l = robust_log_text(h, mark);
-                        harness_fail(h, "Inhibit() was answered before the probe under way had finished (its commands "
+                        harness_fail(h,
+                                     "Inhibit() was answered before the probe under way had finished (its "
+                                     "commands "
                                      "'%s', a whole probe '%s'); the log since the probe began:\n%s",
                                      probes[0] ?: "", baseline, l);
                 }
         }
         /* … and nothing came after it. */
-        (void) check_inhibition(h, "inhibited", "true", "robust-test/during a probe/0;", "Inhibit() during a probe");
+        (void) check_inhibition(h, "inhibited", "true", "robust-test/during a probe/0;",
+                                "Inhibit() during a probe");
         (void) check_silent(h, c.mark, "after Inhibit() answered during a probe");
 
         mark = harness_log_mark(h);
@@ -310,16 +321,19 @@ static void test_two(void) {
         int fa = -1, fb = -1;
         guint mark;
 
-        if (!h || !a || (fa = inhibit(h, "burner-a", "first")) < 0 || (fb = inhibit(h, "burner-b", "second")) < 0)
+        if (!h || !a || (fa = inhibit(h, "burner-a", "first")) < 0 ||
+            (fb = inhibit(h, "burner-b", "second")) < 0)
                 goto out;
         mark = harness_log_mark(h);
-        if (!check_inhibition(h, "inhibited", "true", "burner-a/first/0;burner-b/second/0;", "two inhibitors"))
+        if (!check_inhibition(h, "inhibited", "true", "burner-a/first/0;burner-b/second/0;",
+                              "two inhibitors"))
                 goto out;
 
         close(fa);
         fa = -1;
         if (!harness_wait(h, cond_list, &w, HARNESS_TIMEOUT_MS)) {
-                harness_fail(h, "Inhibitors is '%s' after the first of two was released, expected '%s'", w.seen, w.want);
+                harness_fail(h, "Inhibitors is '%s' after the first of two was released, expected '%s'",
+                             w.seen, w.want);
                 goto out;
         }
         (void) check_inhibition(h, "inhibited", "true", w.want, "one of two inhibitors released");
@@ -404,7 +418,8 @@ static void test_write_close(void) {
                 goto out;
         }
         close(fd);
-        if (!robust_wait_opcode(h, mark, "sr0", 0x46, 1, HARNESS_TIMEOUT_MS) || !check_one_probe(h, mark, "close after write"))
+        if (!robust_wait_opcode(h, mark, "sr0", 0x46, 1, HARNESS_TIMEOUT_MS) ||
+            !check_one_probe(h, mark, "close after write"))
                 goto out;
         {
                 g_auto(GStrv) lines = harness_log_lines(h, mark);

@@ -31,9 +31,11 @@ static void test_bus_lost(void) {
         }
         g_test_message("the daemon exited with status %d when its bus died", status);
         if (status == 0)
-                rig_fail(r, "the daemon exited with status 0 when its bus died: systemd would not restart it");
+                rig_fail(r,
+                         "the daemon exited with status 0 when its bus died: systemd would not restart it");
         else if (status >= 128)
-                rig_fail(r, "the daemon died of signal %d when its bus died, expected an exit of its own", status - 128);
+                rig_fail(r, "the daemon died of signal %d when its bus died, expected an exit of its own",
+                         status - 128);
 out:
         (void) rig_stop(r);
 }
@@ -61,12 +63,16 @@ static void test_sigterm_during_probe(void) {
         if (!r || !rig_wait_opcode(r, "sr0", 0x51, 1) || !rig_signal_daemon(r, SIGTERM))
                 goto out;
         if (!rig_wait_daemon_exit(r, STOP_DEADLINE_MS, &status)) {
-                rig_fail(r, "the daemon did not exit within %u ms of SIGTERM while a drive command was outstanding "
-                         "(a worker inside SG_IO must not hold up the exit)", STOP_DEADLINE_MS);
+                rig_fail(r,
+                         "the daemon did not exit within %u ms of SIGTERM while a drive command was "
+                         "outstanding "
+                         "(a worker inside SG_IO must not hold up the exit)",
+                         STOP_DEADLINE_MS);
                 goto out;
         }
         if (status != 0)
-                rig_fail(r, "the daemon exited with status %d on SIGTERM during a probe, expected 0", status);
+                rig_fail(r, "the daemon exited with status %d on SIGTERM during a probe, expected 0",
+                         status);
 out:
         (void) rig_stop(r);
         (void) unlink(slow);

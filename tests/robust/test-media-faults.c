@@ -63,10 +63,12 @@ static void test_becoming_ready(void) {
         periods = published_check_periods(p, "becoming-ready", want, out);
         if (periods == 0)
                 harness_fail(h, "ProbeState never became 'becoming-ready' although the first media accesses "
-                             "failed 02/04/01 (quirk becoming_ready 3)");
+                                "failed 02/04/01 (quirk becoming_ready 3)");
         if (out->len)
-                harness_fail(h, "while the disc was becoming ready, the published state was not the sentinels "
-                             "with LastError BecomingReady:\n%s", out->str);
+                harness_fail(h,
+                             "while the disc was becoming ready, the published state was not the sentinels "
+                             "with LastError BecomingReady:\n%s",
+                             out->str);
         g_test_message("becoming-ready published %u time(s) before the disc was ready", periods);
         (void) robust_check_drive(h, "sr0", disc, identity, "after becoming ready");
         (void) robust_check_no_stale_signals(h, "sr0", from, before, disc, "becoming ready");
@@ -125,7 +127,8 @@ static void test_swap_mid_probe(void) {
 
         if (!h || !second)
                 goto out;
-        first_file = robust_disc_variant(h, "dvdplusr-appendable-2sessions", "slow-first", "quirk = delay 0x51 400");
+        first_file = robust_disc_variant(h, "dvdplusr-appendable-2sessions", "slow-first",
+                                         "quirk = delay 0x51 400");
         if (!first_file || !(first = harness_load_disc(first_file)))
                 goto out;
 
@@ -163,10 +166,12 @@ static void test_error_disc(gconstpointer data) {
         from = robust_signals_mark(h);
         if (!harness_insert(h, "sr0", file))
                 goto out;
-        (void) robust_check_props(h, "sr0", want, "after a failed probe (the sentinels, and the disc's error)");
+        (void) robust_check_props(h, "sr0", want,
+                                  "after a failed probe (the sentinels, and the disc's error)");
         detected = robust_drive_prop(h, "sr0", "TimeMediaDetected");
         if (detected && strcmp(detected, "uint64 0") != 0 && strcmp(detected, "0") != 0)
-                harness_fail(h, "TimeMediaDetected is %s after a failed probe, expected its sentinel 0", detected);
+                harness_fail(h, "TimeMediaDetected is %s after a failed probe, expected its sentinel 0",
+                             detected);
         /* The strict method fails the way the probe did (design.md §2.4). */
         error = robust_call_error(h, NULL, path, MSD_SEQ_IFACE, "GetMultisessionInfo", NULL, NULL);
         if (!error || !g_str_has_suffix(error, probe_error) || !g_str_has_prefix(error, MSD_ERROR_PREFIX))
@@ -189,7 +194,8 @@ static gboolean cond_removed(Harness *h, gpointer data) {
                 const HarnessSignal *s = harness_signal(h, i);
                 const char *obj;
 
-                if (strcmp(s->member, "InterfacesRemoved") != 0 || !g_variant_is_of_type(s->params, G_VARIANT_TYPE("(oas)")))
+                if (strcmp(s->member, "InterfacesRemoved") != 0 ||
+                    !g_variant_is_of_type(s->params, G_VARIANT_TYPE("(oas)")))
                         continue;
                 g_variant_get(s->params, "(&o@as)", &obj, NULL);
                 if (strcmp(obj, r->path) == 0)
@@ -215,29 +221,35 @@ static void test_remove_during_probe(void) {
         if (!slow)
                 goto out;
         mark = harness_log_mark(h);
-        if (!harness_control(h, "insert sr0 %s", slow) || !robust_wait_opcode(h, mark, "sr0", 0x51, 1, HARNESS_TIMEOUT_MS))
+        if (!harness_control(h, "insert sr0 %s", slow) ||
+            !robust_wait_opcode(h, mark, "sr0", 0x51, 1, HARNESS_TIMEOUT_MS))
                 goto out;
 
         r.from = robust_signals_mark(h);
         if (!harness_control(h, "remove sr0"))
                 goto out;
         if (!harness_wait(h, cond_removed, &r, HARNESS_TIMEOUT_MS)) {
-                harness_fail(h, "no InterfacesRemoved for %s within %u ms of the unplug", path, HARNESS_TIMEOUT_MS);
+                harness_fail(h, "no InterfacesRemoved for %s within %u ms of the unplug", path,
+                             HARNESS_TIMEOUT_MS);
                 goto out;
         }
         /* Still alive and answering: the manager lists no drive, the old path is unknown. */
         drives = harness_get(h, MSD_ROOT_PATH, MSD_MANAGER_IFACE, "Drives");
         if (drives && g_variant_n_children(drives) != 0) {
                 g_autofree char *shown = g_variant_print(drives, FALSE);
-                harness_fail(h, "Manager.Drives is %s after the only drive was unplugged, expected []", shown);
+                harness_fail(h, "Manager.Drives is %s after the only drive was unplugged, expected []",
+                             shown);
         }
         error = robust_call_error(h, NULL, path, MSD_DRIVE_IFACE, "Refresh", NULL, NULL);
         if (g_strcmp0(error, "org.freedesktop.DBus.Error.UnknownObject") != 0)
-                harness_fail(h, "Refresh() on the unplugged drive: %s, expected org.freedesktop.DBus.Error.UnknownObject",
+                harness_fail(h,
+                             "Refresh() on the unplugged drive: %s, expected "
+                             "org.freedesktop.DBus.Error.UnknownObject",
                              error ?: "success");
 
         /* The same name again, now a drive of another identity with a normal disc. */
-        if (!harness_control(h, "add sr0 %s", disc_file) || !harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
+        if (!harness_control(h, "add sr0 %s", disc_file) ||
+            !harness_wait_settled(h, "sr0", HARNESS_ANY_DISKSEQ))
                 goto out;
         (void) robust_check_drive(h, "sr0", disc, disc, "a drive added after an unplug during a probe");
 out:

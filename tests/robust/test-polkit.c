@@ -32,7 +32,7 @@ static char *cannot_run(void) {
                 return g_strdup("needs root (to switch to nobody)");
         if (!getpwnam("nobody") || !nobody_group())
                 return g_strdup("no user nobody or group nogroup/nobody");
-        for (const char *const *p = (const char *const[]) { "setpriv", "busctl", "gdbus", NULL }; *p; p++) {
+        for (const char *const *p = (const char *const[]){ "setpriv", "busctl", "gdbus", NULL }; *p; p++) {
                 g_autofree char *found = g_find_program_in_path(*p);
                 if (!found)
                         return g_strdup_printf("%s not found", *p);
@@ -57,7 +57,8 @@ static gboolean run(bool as_nobody, const char *const *argv, char **ret_output) 
         for (size_t i = 0; argv[i]; i++)
                 g_ptr_array_add(a, g_strdup(argv[i]));
         g_ptr_array_add(a, NULL);
-        if (!g_spawn_sync("/", (char **) a->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error)) {
+        if (!g_spawn_sync("/", (char **) a->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                          &status, &error)) {
                 *ret_output = g_strdup(error->message);
                 return FALSE;
         }
@@ -71,24 +72,26 @@ static void inhibit_as(Rig *r, bool as_nobody, const char *want, const char *wha
         g_autofree char *address = g_strdup_printf("--address=%s", rig_address(r));
         g_autofree char *method = g_strdup_printf("%s.Inhibit", MSD_DRIVE_IFACE);
         g_autofree char *busctl_out = NULL, *gdbus_out = NULL, *want_name = NULL;
-        const char *busctl[] = { "busctl", address, "call", MSD_BUS_NAME, path, MSD_DRIVE_IFACE, "Inhibit", "ss",
-                                 "robust-test", what, NULL };
-        const char *gdbus[] = { "gdbus", "call", "--address", rig_address(r), "--dest", MSD_BUS_NAME, "--object-path",
-                                path, "--method", method, "robust-test", what, NULL };
+        const char *busctl[] = { "busctl",  address, "call",        MSD_BUS_NAME, path, MSD_DRIVE_IFACE,
+                                 "Inhibit", "ss",    "robust-test", what,         NULL };
+        const char *gdbus[] = { "gdbus",    "call",       "--address",     rig_address(r),
+                                "--dest",   MSD_BUS_NAME, "--object-path", path,
+                                "--method", method,       "robust-test",   what,
+                                NULL };
         const char *who = as_nobody ? "nobody" : "root";
         gboolean busctl_ok = run(as_nobody, busctl, &busctl_out);
         gboolean gdbus_ok = run(as_nobody, gdbus, &gdbus_out);
 
         if (!want) {
                 if (!busctl_ok || !gdbus_ok)
-                        rig_fail(r, "%s: Inhibit() as %s failed:\n  busctl: %s\n  gdbus: %s", what, who, busctl_out,
-                                 gdbus_out);
+                        rig_fail(r, "%s: Inhibit() as %s failed:\n  busctl: %s\n  gdbus: %s", what, who,
+                                 busctl_out, gdbus_out);
                 return;
         }
         want_name = g_strdup_printf("%s%s", MSD_ERROR_PREFIX, want);
         if (busctl_ok)
-                rig_fail(r, "%s: Inhibit() as %s succeeded through busctl, expected %s:\n  %s", what, who, want,
-                         busctl_out);
+                rig_fail(r, "%s: Inhibit() as %s succeeded through busctl, expected %s:\n  %s", what, who,
+                         want, busctl_out);
         if (gdbus_ok || !strstr(gdbus_out, want_name))
                 rig_fail(r, "%s: Inhibit() as %s through gdbus: %s\n  expected the error %s", what, who,
                          gdbus_ok ? "success" : gdbus_out, want_name);
