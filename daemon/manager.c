@@ -43,6 +43,7 @@ static ManagedDrive *managed_drive_free(ManagedDrive *md) {
         inhibit_free_all(md);
         for (size_t i = 0; i < ELEMENTSOF(md->close_watch); i++)
                 sd_event_source_disable_unref(md->close_watch[i]);
+        sd_event_source_disable_unref(md->close_debounce);
         sd_event_source_disable_unref(md->retry_timer);
         drive_free(md->drive);
         free(md);
@@ -241,17 +242,36 @@ uint64_t manager_request_probe(Manager *m, ManagedDrive *md) {
 
 /* ---- Close-after-write ---- */
 
-static int on_close_write(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+/* libburn opens and closes the node read-write several times per run, even for -msinfo: one probe for
+ * a burst of closes is enough. */
+#define CLOSE_DEBOUNCE_USEC 200000ULL
+
+static int on_close_debounced(sd_event_source *s, uint64_t usec, void *userdata) {
         ManagedDrive *md = userdata;
 
-        /* Someone who had the drive open for writing let go: a burner that did not call Inhibit() and
-         * whose burn produced no uevent (udisks#849). Our own opens are read-only and never get here. */
+        md->close_debounce = sd_event_source_disable_unref(md->close_debounce);
         if (md->drive->inhibited)
                 return 0;
         log_drive(LOG_DEBUG, md->drive->info.name, 0, "Closed after writing, probing");
         md->retry_timer = sd_event_source_disable_unref(md->retry_timer);
         md->drive->retries = 0;
         manager_request_probe(md->manager, md);
+        return 0;
+}
+
+static int on_close_write(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        ManagedDrive *md = userdata;
+        int r;
+
+        /* Someone who had the drive open for writing let go: a burner that did not call Inhibit() and
+         * whose burn produced no uevent (udisks#849). Our own opens are read-only and never get here.
+         * While inhibited, the release probes anyway. */
+        if (md->drive->inhibited || md->close_debounce)
+                return 0;
+        r = sd_event_add_time_relative(md->manager->event, &md->close_debounce, CLOCK_MONOTONIC,
+                                       CLOSE_DEBOUNCE_USEC, 0, on_close_debounced, md);
+        if (r < 0)
+                return on_close_debounced(NULL, 0, md);
         return 0;
 }
 
@@ -361,6 +381,11 @@ void manager_drive_changed(void *userdata, const char *name, uint64_t diskseq, b
                 return;
         log_drive(LOG_DEBUG, name, 0, "Media change (diskseq %" PRIu64 ")", diskseq);
         md->retry_timer = sd_event_source_disable_unref(md->retry_timer);
+        if (md->drive->inhibited) {
+                /* No probe until the release; meanwhile the old medium's values must not stay up. */
+                media_state_init_empty(&md->drive->media);
+                md->drive->time_media_detected = 0;
+        }
         if (drive_media_changed(md->drive, diskseq))
                 schedule_probe(m, md);
         drive_bus_changed(m, md);
