@@ -41,10 +41,14 @@ class Env:
 
 def run_under(env, disc, argv):
     """(exit status, stdout, stderr) of argv run by fake-drive on disc. A run that hangs is killed with
-    everything it started (its own process group) and reported as exit 124."""
-    p = subprocess.Popen([env.fake_drive, "--disc", disc.path, "--"] + argv, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
-                         start_new_session=True)
+    everything it started (its own process group) and reported as exit 124; one that cannot start, as
+    126."""
+    try:
+        p = subprocess.Popen([env.fake_drive, "--disc", disc.path, "--"] + argv, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                             start_new_session=True)
+    except OSError as e:  # a check of its own, not the end of the run
+        return 126, "", f"cannot run fake-drive: {e}"
     try:
         out, err = p.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
