@@ -14,9 +14,11 @@
  *       drive object's PropertiesChanged. Prints per change
  *         "swap I K FIRST_NS PROBING_NS SETTLED_NS UEVENT_NS STATE"
  *       FIRST: the first PropertiesChanged after the write; PROBING: the one carrying ProbeState=probing
- *       (-1 when the daemon finished before announcing it); SETTLED: the one on …Drive carrying a
- *       settled ProbeState (idle, no-medium, error) for the new DiskSeq — by then the daemon has emitted
- *       the …MultisessionSequential values of the same probe (drive-dbus.c emits that interface first).
+ *       (-1 when the daemon finished before announcing it); SETTLED: the one on …Drive after which the
+ *       new DiskSeq is known and ProbeState is settled (idle, no-medium, error) — carried by this signal,
+ *       or unchanged since before the change when the probe ended before it was announced. By then the
+ *       daemon has emitted the …MultisessionSequential values of the same probe (drive-dbus.c emits that
+ *       interface first).
  *       UEVENT: when this client's own libudev monitor (the daemon's kind: source "udev", block/disk) got
  *       the change uevent — the daemon gets the same datagram at about the same moment, so SETTLED −
  *       UEVENT is the daemon's share and UEVENT the emulator's. Needs the testbed (run under fake-drive).
@@ -133,6 +135,7 @@ static int cmd_queries(const char *address, const char *node, unsigned long n, u
 typedef struct Swap {
         uint64_t t0, first, probing, settled, uevent;
         uint64_t old_diskseq, diskseq;
+        char known[32]; /* the drive's ProbeState as the signals so far tell it */
         char state[32];
 } Swap;
 
@@ -174,13 +177,16 @@ static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error
                 return 0;
         if (seq != 0)
                 s->diskseq = seq;
-        if (!state)
-                return 0;
-        if (strcmp(state, "probing") == 0 && s->probing == 0)
-                s->probing = t;
-        if (state_settled(state) && s->diskseq != s->old_diskseq && s->settled == 0) {
+        if (state) {
+                snprintf(s->known, sizeof(s->known), "%s", state);
+                if (strcmp(state, "probing") == 0 && s->probing == 0)
+                        s->probing = t;
+        }
+        /* A probe that ends before the daemon announced it leaves ProbeState as it was (settled), so the
+         * signal with the new DiskSeq carries none: what counts is the state known after this signal. */
+        if (s->settled == 0 && s->diskseq != s->old_diskseq && state_settled(s->known)) {
                 s->settled = t;
-                snprintf(s->state, sizeof(s->state), "%s", state);
+                snprintf(s->state, sizeof(s->state), "%s", s->known);
         }
         return 0;
 }
@@ -212,7 +218,7 @@ static int cmd_swap(const char *address, const char *node, const char *fifo, uns
         _cleanup_(bus_unrefp) sd_bus *bus = NULL;
         _cleanup_(udev_unrefp) struct udev *udev = NULL;
         _cleanup_(udev_monitor_unrefp) struct udev_monitor *mon = NULL;
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *path = NULL, *state = NULL;
         _cleanup_close_ int fd = -1;
         sd_bus_error error = SD_BUS_ERROR_NULL;
         Swap s = {};
@@ -232,12 +238,16 @@ static int cmd_swap(const char *address, const char *node, const char *fifo, uns
         }
         r = sd_bus_get_property_trivial(bus, BUS_NAME, path, IFACE_DRIVE, "DiskSeq", &error, 't',
                                         &s.diskseq);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, BUS_NAME, path, IFACE_DRIVE, "ProbeState", &error,
+                                               &state);
         if (r < 0) {
-                fprintf(stderr, "bench-bus: DiskSeq of %s: %s\n", path,
+                fprintf(stderr, "bench-bus: DiskSeq and ProbeState of %s: %s\n", path,
                         error.message ? error.message : strerror(-r));
                 sd_bus_error_free(&error);
                 return r;
         }
+        snprintf(s.known, sizeof(s.known), "%s", state);
         udev = udev_new();
         mon = udev ? udev_monitor_new_from_netlink(udev, "udev") : NULL;
         if (!mon || udev_monitor_filter_add_match_subsystem_devtype(mon, "block", "disk") < 0 ||
@@ -253,7 +263,7 @@ static int cmd_swap(const char *address, const char *node, const char *fifo, uns
 
         for (unsigned long i = 0; i < n; i++) {
                 unsigned k = (unsigned) (i % n_discs);
-                char line[4096];
+                char line[4096], known[sizeof(s.known)];
                 int len = snprintf(line, sizeof(line), "insert %s %s\n", node, discs[k]);
 
                 if (len < 0 || (size_t) len >= sizeof(line))
@@ -261,7 +271,9 @@ static int cmd_swap(const char *address, const char *node, const char *fifo, uns
                 /* Whatever is still queued (the RandomWrite signal of the last emit) is old news. */
                 while (sd_bus_process(bus, NULL) > 0)
                         ;
+                memcpy(known, s.known, sizeof(known));
                 s = (Swap){ .old_diskseq = s.diskseq, .diskseq = s.diskseq };
+                memcpy(s.known, known, sizeof(known));
                 drain_uevents(mon, node, &s);
                 s.uevent = 0;
                 s.t0 = now_ns();

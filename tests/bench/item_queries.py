@@ -28,8 +28,9 @@ def time_commands(env, commands, runs, tmp):
     if shutil.which("hyperfine"):
         for name, argv in commands:
             path = os.path.join(tmp, "hyperfine.json")
-            # -N: no shell between hyperfine and the command; --ignore-failure: cdrskin's status is not ours.
-            subprocess.run(["hyperfine", "-N", "--ignore-failure", "--style=none", "--warmup", "3", "--runs",
+            # -N: no shell between hyperfine and the command. Every command must succeed: a CLI that cannot
+            # start (a build in progress) would otherwise be timed as a very fast one.
+            subprocess.run(["hyperfine", "-N", "--style=none", "--warmup", "3", "--runs",
                             str(runs), "--export-json", path, " ".join(argv)], env=env, check=True,
                            stdout=subprocess.DEVNULL, timeout=3600)
             with open(path) as f:
@@ -40,7 +41,7 @@ def time_commands(env, commands, runs, tmp):
         t = []
         for _ in range(runs):
             t0 = time.monotonic()
-            subprocess.run(argv, capture_output=True, env=env, timeout=b.TIMEOUT)
+            subprocess.run(argv, capture_output=True, env=env, timeout=b.TIMEOUT, check=True)
             t.append(time.monotonic() - t0)
         out[name] = (b.median(t), b.percentile(t, 99), len(t), "loop")
     return out
