@@ -129,7 +129,7 @@ static int parse_string(Parser *p, const char *key, const char *value, size_t ma
 
 static int parse_track(Parser *p, const char *value) {
         g_auto(GStrv) words = g_strsplit_set(value, " \t", -1);
-        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         EmuTrack t = { .data = true, .state = EMU_TRACK_COMPLETE };
         bool have_session = false, have_start = false, have_size = false, have_packet = false;
         int64_t v;
@@ -149,7 +149,8 @@ static int parse_track(Parser *p, const char *value) {
                 val = eq + 1;
                 if (g_hash_table_contains(seen, name))
                         return fail(p, "track: '%s' given twice", name);
-                g_hash_table_add(seen, (char *) g_intern_string(name));
+                /* Not g_intern_string(): the words come from the file, and interned strings live forever. */
+                g_hash_table_add(seen, g_strdup(name));
 
                 if (strcmp(name, "session") == 0) {
                         r = parse_number(p, "track session", val, 1, 0xffff, &v);

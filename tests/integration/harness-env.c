@@ -8,14 +8,18 @@
 
 #include "harness.h"
 
+/* GLib stops at the first failed test case unless told otherwise; argv must outlive the tests. A global
+ * (not a function-local static the optimiser may drop) keeps the copy reachable for leak checkers. */
+char **harness_test_args;
+
 void harness_test_init(int *argc, char ***argv) {
-        /* GLib stops at the first failed test case unless told otherwise; argv must outlive the tests. */
-        static char **args;
+        char **args;
 
         args = g_new0(char *, *argc + 2);
         for (int i = 0; i < *argc; i++)
                 args[i] = (*argv)[i];
         args[(*argc)++] = (char *) "--keep-going";
+        harness_test_args = args;
         *argv = args;
         g_test_init(argc, argv, NULL);
 }

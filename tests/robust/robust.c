@@ -84,8 +84,8 @@ char *robust_disc_variant(Harness *h, const char *base, const char *name, const 
         }
         file = g_strdup_printf("%s.disc", name);
         out = harness_tmp_path(h, file);
-        text = g_strdup_printf("%s\n# variant for tests/robust\n%s\n", g_steal_pointer(&text), extra);
-        if (!g_file_set_contents(out, text, -1, &error)) {
+        g_autofree char *variant = g_strdup_printf("%s\n# variant for tests/robust\n%s\n", text, extra);
+        if (!g_file_set_contents(out, variant, -1, &error)) {
                 harness_fail(h, "cannot write %s: %s", out, error->message);
                 return NULL;
         }

@@ -50,9 +50,11 @@ static void run_misuse(Harness *h, const Misuse *cases, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 const Misuse *c = &cases[i];
                 g_autoptr(GError) parse_error = NULL;
-                GVariant *params = c->params ? g_variant_parse(NULL, c->params, NULL, NULL, &parse_error)
-                                   : c->who  ? g_variant_new("(ss)", c->who, "why")
-                                             : NULL;
+                /* g_variant_parse() returns a full reference, g_variant_new() a floating one that the call
+                 * sinks: sink both, so one unref below balances either. */
+                g_autoptr(GVariant) params = c->params ? g_variant_parse(NULL, c->params, NULL, NULL, &parse_error)
+                                             : c->who  ? g_variant_ref_sink(g_variant_new("(ss)", c->who, "why"))
+                                                       : NULL;
                 g_autofree char *error = NULL;
 
                 g_assert_no_error(parse_error);

@@ -56,8 +56,8 @@ static void test_sigterm_during_probe(void) {
         g_assert_cmpint(fd, >=, 0);
         close(fd);
         g_assert_true(g_file_get_contents(base, &text, NULL, NULL));
-        text = g_strdup_printf("%s\nquirk = delay 0x51 10000\n", g_steal_pointer(&text));
-        g_assert_true(g_file_set_contents(slow, text, -1, NULL));
+        g_autofree char *variant = g_strdup_printf("%s\nquirk = delay 0x51 10000\n", text);
+        g_assert_true(g_file_set_contents(slow, variant, -1, NULL));
 
         r = rig_start(discs);
         if (!r || !rig_wait_opcode(r, "sr0", 0x51, 1) || !rig_signal_daemon(r, SIGTERM))
