@@ -16,6 +16,7 @@ import os
 import resource
 
 import benchlib as b
+import timeline
 from item_commands import segments
 
 SWAP_DISCS = ["cdr-appendable-1session", "dvdplusr-appendable-2sessions", "bdr-appendable-2sessions", "none",
@@ -81,6 +82,15 @@ def run(opts):
             s.client([sgio, "/dev/sr0", str(n_rtt * rounds), "tur"])
             ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             tur_cpu = (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) / (n_rtt * rounds)
+            # Where the time goes inside the daemon, when perf can trace syscalls here.
+            traced, traced_cmds = None, 0
+            if timeline.available():
+                n_traced = len(paths) * (1 if opts.smoke else 10 if opts.quick else 40)
+                mark = len(s.log())
+                lines = timeline.record(s.pid, lambda: s.client(
+                    [bus_bin, "swap", s.address, "sr0", s.fifo, str(n_traced)] + paths), s.tmp)
+                traced = timeline.intervals(lines, s.pid)
+                traced_cmds = b.median([b.count_sgio(x, "sr0") for _, x in segments(s.log()[mark:])])
 
     tur, rdi, opn, open1 = samples(sg, "tur"), samples(sg, "rdi"), samples(sg, "open"), samples(sg, "first")
     swaps = [line.split()[1:] for line in out.splitlines() if line.startswith("swap ")]
@@ -152,3 +162,5 @@ def run(opts):
               f"{tur_cpu * 1e6:.0f}"],
              ["the daemon's CPU per media change (utime + stime ÷ changes, mean)", len(swaps),
               f"{daemon_cpu * 1e6:.0f}"]])
+    if traced is not None:
+        timeline.table(traced, traced_cmds)
