@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 
 #include "macro.h"
 #include "probe.h"
@@ -147,7 +148,14 @@ static int probe_once(Transport *t, ProbeData *d) {
         uint16_t p;
         int r;
 
-        *d = (ProbeData) {};
+        /* Everything but the TOC entry arrays (2 × 16 KiB that only a CD or ROM probe fills, and then
+         * only n_entries of them): zeroing them each time kept a whole ProbeData resident per worker. */
+        memset(d, 0, offsetof(ProbeData, toc));
+        d->toc.format = d->toc.first = d->toc.last = 0;
+        d->toc.n_entries = 0;
+        d->have_toc1 = false;
+        d->toc1.format = d->toc1.first = d->toc1.last = 0;
+        d->toc1.n_entries = 0;
 
         r = read_config(t, &d->config);
         if (r < 0 && !IN_SET_SOFT(r))
