@@ -343,9 +343,15 @@ class Session:
         if self._fifo_fd is None:
             self._fifo_fd = os.open(self.fifo, os.O_WRONLY)
         data = "".join(line + "\n" for line in lines).encode()
-        while data:
-            n = os.write(self._fifo_fd, data)
-            data = data[n:]
+        try:
+            while data:
+                n = os.write(self._fifo_fd, data)
+                data = data[n:]
+        except BrokenPipeError:
+            # fake-drive stopped reading: it exits when its child (the daemon) does.
+            self.fake.wait(timeout=TIMEOUT)
+            raise BenchError(f"fake-drive exited ({self.fake.returncode}) while taking control lines: "
+                             f"{self.output()}") from None
 
     def log(self):
         try:
