@@ -11,12 +11,8 @@ int ctl_connect(CtlBusKind kind, const char *address, sd_bus **ret) {
         int r;
 
         switch (kind) {
-        case CTL_BUS_SYSTEM:
-                r = sd_bus_open_system(&bus);
-                break;
-        case CTL_BUS_SESSION:
-                r = sd_bus_open_user(&bus);
-                break;
+        case CTL_BUS_SYSTEM: r = sd_bus_open_system(&bus); break;
+        case CTL_BUS_SESSION: r = sd_bus_open_user(&bus); break;
         default:
                 r = sd_bus_new(&bus);
                 if (r < 0)
@@ -67,7 +63,8 @@ static const struct {
         { ERROR_PREFIX "InvalidMediaState", N_("The medium cannot take a new session in its current state."),
           CTL_EXIT_CANNOT_APPEND },
         { ERROR_PREFIX "MediaIncompatible",
-          N_("The medium is not a multisession medium (a pressed disc, or a kind neither interface covers)."),
+          N_("The medium is not a multisession medium (a pressed disc, or a kind neither interface "
+             "covers)."),
           CTL_EXIT_INCOMPATIBLE },
         { ERROR_PREFIX "InvalidResponse", N_("The drive sent a malformed or contradicting reply."),
           CTL_EXIT_FAILURE },

@@ -14,7 +14,7 @@ void ctl_value_done(CtlValue *v) {
         for (size_t i = 0; i < v->n_items; i++)
                 ctl_value_done(&v->items[i]);
         free(v->items);
-        *v = (CtlValue) {};
+        *v = (CtlValue){};
 }
 
 static int read_container(sd_bus_message *m, char type, const char *contents, CtlValue *ret) {
@@ -69,8 +69,7 @@ int ctl_value_read(sd_bus_message *m, CtlValue *ret) {
         switch (type) {
         case 'a':
         case 'r':
-        case 'e':
-                return read_container(m, type, contents, ret);
+        case 'e': return read_container(m, type, contents, ret);
         case 'v':
                 r = sd_bus_message_enter_container(m, 'v', contents);
                 if (r < 0)
@@ -84,7 +83,7 @@ int ctl_value_read(sd_bus_message *m, CtlValue *ret) {
                 return r;
         }
 
-        *ret = (CtlValue) { .type = type };
+        *ret = (CtlValue){ .type = type };
         switch (type) {
         case 'b': {
                 int b;
@@ -123,12 +122,9 @@ int ctl_value_read(sd_bus_message *m, CtlValue *ret) {
                 ret->u = x;
                 return r;
         }
-        case 'x':
-                return sd_bus_message_read_basic(m, type, &ret->i);
-        case 't':
-                return sd_bus_message_read_basic(m, type, &ret->u);
-        case 'd':
-                return sd_bus_message_read_basic(m, type, &ret->d);
+        case 'x': return sd_bus_message_read_basic(m, type, &ret->i);
+        case 't': return sd_bus_message_read_basic(m, type, &ret->u);
+        case 'd': return sd_bus_message_read_basic(m, type, &ret->d);
         case 's':
         case 'o':
         case 'g': {
@@ -139,8 +135,7 @@ int ctl_value_read(sd_bus_message *m, CtlValue *ret) {
                 ret->s = strdup(s);
                 return ret->s ? 0 : -ENOMEM;
         }
-        default:
-                return -EBADMSG;
+        default: return -EBADMSG;
         }
 }
 
@@ -179,7 +174,7 @@ static int read_properties(sd_bus_message *m, CtlInterface *iface) {
                         return -ENOMEM;
                 iface->properties = props;
                 p = &props[iface->n_properties];
-                *p = (CtlProperty) { .name = strdup(name) };
+                *p = (CtlProperty){ .name = strdup(name) };
                 if (!p->name)
                         return -ENOMEM;
                 r = ctl_value_read(m, &p->value);
@@ -220,7 +215,7 @@ int ctl_interfaces_read(sd_bus_message *m, CtlInterface **ret, size_t *ret_n) {
                                 goto fail;
                         }
                         ifaces = grown;
-                        ifaces[n] = (CtlInterface) { .name = strdup(name) };
+                        ifaces[n] = (CtlInterface){ .name = strdup(name) };
                         n++;
                         if (!ifaces[n - 1].name) {
                                 r = -ENOMEM;
@@ -263,7 +258,7 @@ void ctl_drives_done(CtlDriveList *l) {
                 free(l->drives[i].name);
         }
         free(l->drives);
-        *l = (CtlDriveList) {};
+        *l = (CtlDriveList){};
 }
 
 static int drive_compare(const void *a, const void *b) {
@@ -306,13 +301,13 @@ int ctl_drives_load(sd_bus *bus, CtlDriveList *ret, sd_bus_error *error) {
                 }
                 l.drives = grown;
                 d = &l.drives[l.n_drives++];
-                *d = (CtlDrive) { .name = name, .path = strdup(path) };
+                *d = (CtlDrive){ .name = name, .path = strdup(path) };
                 if (!d->path) {
                         r = -ENOMEM;
                         goto fail;
                 }
                 r = ctl_interfaces_read(reply, &d->interfaces, &d->n_interfaces);
-        next:
+next:
                 if (r < 0)
                         goto fail;
                 r = sd_bus_message_exit_container(reply);
@@ -356,15 +351,12 @@ int64_t ctl_drive_get_int(const CtlDrive *d, const char *iface, const char *prop
         switch (v->type) {
         case 'n':
         case 'i':
-        case 'x':
-                return v->i;
+        case 'x': return v->i;
         case 'y':
         case 'q':
         case 'u':
-        case 't':
-                return v->u > INT64_MAX ? def : (int64_t) v->u;
-        default:
-                return def;
+        case 't': return v->u > INT64_MAX ? def : (int64_t) v->u;
+        default: return def;
         }
 }
 
@@ -384,7 +376,8 @@ static void print_drives(FILE *f, const CtlDriveList *l) {
         for (size_t i = 0; i < l->n_drives; i++) {
                 const char *dev = ctl_drive_get_string(&l->drives[i], IFACE_DRIVE, "Device");
 
-                fprintf(f, "  %s%s%s%s\n", l->drives[i].name, dev ? " (" : "", dev ? dev : "", dev ? ")" : "");
+                fprintf(f, "  %s%s%s%s\n", l->drives[i].name, dev ? " (" : "", dev ? dev : "",
+                        dev ? ")" : "");
         }
 }
 

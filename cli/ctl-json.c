@@ -7,7 +7,7 @@
 #include "ctl.h"
 
 void ctl_json_init(CtlJson *j, FILE *f, bool pretty) {
-        *j = (CtlJson) { .f = f, .pretty = pretty };
+        *j = (CtlJson){ .f = f, .pretty = pretty };
 }
 
 static void newline(CtlJson *j) {
@@ -124,21 +124,15 @@ static bool is_dict(const CtlValue *v) {
 
 void ctl_json_value(CtlJson *j, const CtlValue *v) {
         switch (v->type) {
-        case 'b':
-                ctl_json_bool(j, v->b);
-                break;
+        case 'b': ctl_json_bool(j, v->b); break;
         case 'n':
         case 'i':
-        case 'x':
-                ctl_json_int(j, v->i);
-                break;
+        case 'x': ctl_json_int(j, v->i); break;
         case 'y':
         case 'q':
         case 'u':
         case 't':
-        case 'h':
-                ctl_json_uint(j, v->u);
-                break;
+        case 'h': ctl_json_uint(j, v->u); break;
         case 'd':
                 before_value(j);
                 /* JSON has no NaN or infinity. */
@@ -149,9 +143,7 @@ void ctl_json_value(CtlJson *j, const CtlValue *v) {
                 break;
         case 's':
         case 'o':
-        case 'g':
-                ctl_json_string(j, v->s);
-                break;
+        case 'g': ctl_json_string(j, v->s); break;
         default:
                 if (is_dict(v)) {
                         ctl_json_begin_object(j);

@@ -12,11 +12,11 @@
 #define TRACKS_TIMEOUT_USEC (120ULL * 1000000ULL)
 
 /* IMAPI_FORMAT2_DATA_MEDIA_STATE bits (the XML's CurrentMediaStatus). */
-#define MEDIA_STATE_BLANK 0x0002u
-#define MEDIA_STATE_DAMAGED 0x0400u
+#define MEDIA_STATE_BLANK             0x0002u
+#define MEDIA_STATE_DAMAGED           0x0400u
 #define MEDIA_STATE_NON_EMPTY_SESSION 0x1000u
-#define MEDIA_STATE_WRITE_PROTECTED 0x2000u
-#define MEDIA_STATE_FINALIZED 0x4000u
+#define MEDIA_STATE_WRITE_PROTECTED   0x2000u
+#define MEDIA_STATE_FINALIZED         0x4000u
 
 /* InvalidMediaState says only "not in this state"; the properties of the same probe say which state, so
  * the person at the shell learns what to do instead. */
@@ -25,10 +25,12 @@ static const char *why_no_new_session(const CtlDrive *d) {
         int64_t profile = ctl_drive_get_int(d, IFACE_DRIVE, "CurrentProfile", 0);
 
         if (ctl_drive_get_bool(d, IFACE_RANDOM_WRITE, "InUse"))
-                return _("The overwritable medium holds no ISO 9660 volume to continue; write the first session "
+                return _("The overwritable medium holds no ISO 9660 volume to continue; write the first "
+                         "session "
                          "without -C.");
         if (bits & MEDIA_STATE_BLANK)
-                return _("The disc is blank: there is no previous session to continue; write the first session "
+                return _("The disc is blank: there is no previous session to continue; write the first "
+                         "session "
                          "without -C.");
         if (bits & MEDIA_STATE_FINALIZED)
                 return _("The disc is closed (finalized): it cannot take another session.");
@@ -39,7 +41,8 @@ static const char *why_no_new_session(const CtlDrive *d) {
         if (bits & MEDIA_STATE_WRITE_PROTECTED)
                 return _("The disc is write-protected.");
         if (profile == 0x11 || profile == 0x14)
-                return _("The DVD-R/-RW was not written in incremental mode: it cannot take another session.");
+                return _("The DVD-R/-RW was not written in incremental mode: it cannot take another "
+                         "session.");
         return _("The medium cannot take a new session in its current state.");
 }
 
@@ -55,8 +58,8 @@ int ctl_msinfo(Ctl *ctl, const char *drive) {
         if (r != 0)
                 return r;
 
-        r = sd_bus_call_method(ctl->bus, SERVICE_NAME, d->path, IFACE_SEQUENTIAL, "GetMultisessionInfo", &error,
-                               &reply, NULL);
+        r = sd_bus_call_method(ctl->bus, SERVICE_NAME, d->path, IFACE_SEQUENTIAL, "GetMultisessionInfo",
+                               &error, &reply, NULL);
         if (r < 0) {
                 if (sd_bus_error_has_name(&error, ERROR_PREFIX "InvalidMediaState")) {
                         ctl_log(d->name, "%s", why_no_new_session(d));
@@ -110,7 +113,11 @@ static const char *state_text(const char *state) {
 static int print_track_row(CtlTable *t, const Track *k) {
         char session[16], track[16], start[16], size[16], lra[16];
         const char *cells[] = {
-                session, track, start, size, lra,
+                session,
+                track,
+                start,
+                size,
+                lra,
                 k->is_data ? C_("track type", "data") : C_("track type", "audio"),
                 state_text(k->state),
         };

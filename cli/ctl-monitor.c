@@ -48,7 +48,8 @@ static void emit_event(Ctl *ctl, const char *drive, const char *event, const cha
         fflush(stdout);
 }
 
-static void emit_property(Ctl *ctl, const char *drive, const char *iface, const char *prop, const CtlValue *v) {
+static void emit_property(Ctl *ctl, const char *drive, const char *iface, const char *prop,
+                          const CtlValue *v) {
         const char *prefix = short_prefix(iface);
 
         if (ctl->json) {

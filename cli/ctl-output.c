@@ -153,11 +153,26 @@ static const char *profile_name(uint64_t p) {
 /* IMAPI_MEDIA_PHYSICAL_TYPE, without the IMAPI_MEDIA_TYPE_ prefix. */
 static const char *physical_type_name(uint64_t t) {
         static const char *const names[] = {
-                "UNKNOWN",  "CDROM",      "CDR",      "CDRW",      "DVDROM",
-                "DVDRAM",   "DVDPLUSR",   "DVDPLUSRW", "DVDPLUSR_DUALLAYER",
-                "DVDDASHR", "DVDDASHRW",  "DVDDASHR_DUALLAYER", "DISK",
-                "DVDPLUSRW_DUALLAYER", "HDDVDROM", "HDDVDR", "HDDVDRAM",
-                "BDROM", "BDR", "BDRE",
+                "UNKNOWN",
+                "CDROM",
+                "CDR",
+                "CDRW",
+                "DVDROM",
+                "DVDRAM",
+                "DVDPLUSR",
+                "DVDPLUSRW",
+                "DVDPLUSR_DUALLAYER",
+                "DVDDASHR",
+                "DVDDASHRW",
+                "DVDDASHR_DUALLAYER",
+                "DISK",
+                "DVDPLUSRW_DUALLAYER",
+                "HDDVDROM",
+                "HDDVDR",
+                "HDDVDRAM",
+                "BDROM",
+                "BDR",
+                "BDRE",
         };
 
         return t < ELEMENTSOF(names) ? names[t] : NULL;
@@ -168,8 +183,8 @@ static const struct {
         uint32_t bit;
         const char *name;
 } media_state_bits[] = {
-        { 0x0001, "OVERWRITE_ONLY" }, { 0x0002, "BLANK" },         { 0x0004, "APPENDABLE" },
-        { 0x0008, "FINAL_SESSION" },  { 0x0400, "DAMAGED" },       { 0x0800, "ERASE_REQUIRED" },
+        { 0x0001, "OVERWRITE_ONLY" },    { 0x0002, "BLANK" },           { 0x0004, "APPENDABLE" },
+        { 0x0008, "FINAL_SESSION" },     { 0x0400, "DAMAGED" },         { 0x0800, "ERASE_REQUIRED" },
         { 0x1000, "NON_EMPTY_SESSION" }, { 0x2000, "WRITE_PROTECTED" }, { 0x4000, "FINALIZED" },
         { 0x8000, "UNSUPPORTED_MEDIA" },
 };
@@ -250,8 +265,7 @@ char *ctl_format_value(const char *prop, const CtlValue *v) {
         int r = 0;
 
         switch (v->type) {
-        case 'b':
-                return strdup(v->b ? _("yes") : _("no"));
+        case 'b': return strdup(v->b ? _("yes") : _("no"));
         case 'n':
         case 'i':
         case 'x':
@@ -278,25 +292,23 @@ char *ctl_format_value(const char *prop, const CtlValue *v) {
                                  : asprintf(&s, "0x%04" PRIx64, v->u);
                 } else if (strcmp(prop, "MediaPhysicalType") == 0) {
                         const char *name = physical_type_name(v->u);
-                        r = name ? asprintf(&s, "%" PRIu64 " (%s)", v->u, name) : asprintf(&s, "%" PRIu64, v->u);
+                        r = name ? asprintf(&s, "%" PRIu64 " (%s)", v->u, name)
+                                 : asprintf(&s, "%" PRIu64, v->u);
                 } else if (strcmp(prop, "CurrentMediaStatus") == 0)
                         return format_media_state(v->u);
                 else if (strcmp(prop, "TimeMediaDetected") == 0)
                         return format_time(v->u);
                 else if (strcmp(prop, "DeviceNumber") == 0)
-                        r = asprintf(&s, "%" PRIu64 " (%u:%u)", v->u, major((dev_t) v->u), minor((dev_t) v->u));
+                        r = asprintf(&s, "%" PRIu64 " (%u:%u)", v->u, major((dev_t) v->u),
+                                     minor((dev_t) v->u));
                 else
                         r = asprintf(&s, "%" PRIu64, v->u);
                 break;
-        case 'd':
-                r = asprintf(&s, "%g", v->d);
-                break;
+        case 'd': r = asprintf(&s, "%g", v->d); break;
         case 's':
         case 'o':
-        case 'g':
-                return strdup(v->s && *v->s ? v->s : "-");
-        default:
-                return format_container(v);
+        case 'g': return strdup(v->s && *v->s ? v->s : "-");
+        default: return format_container(v);
         }
         return r < 0 ? NULL : s;
 }

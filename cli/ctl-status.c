@@ -14,8 +14,9 @@ static const char *const status_interfaces[] = { IFACE_SEQUENTIAL, IFACE_DRIVE, 
 
 /* The Drive properties list shows, by name; list --json carries them with their D-Bus types. */
 static const char *const list_properties[] = {
-        "Device",    "Id",        "Vendor",             "Product",    "Revision",
-        "MediaPresent", "MediaType", "CurrentMediaStatus", "ProbeState", "LastError",
+        "Device",     "Id",           "Vendor",    "Product",
+        "Revision",   "MediaPresent", "MediaType", "CurrentMediaStatus",
+        "ProbeState", "LastError",
 };
 
 static int list_json(const CtlDriveList *l) {
@@ -121,7 +122,8 @@ static size_t name_width(const CtlDrive *d) {
 static void print_interface(const CtlInterface *i, size_t width, bool first) {
         printf("%s%s:\n", first ? "" : "\n", i->name);
         for (size_t p = 0; p < i->n_properties; p++) {
-                _cleanup_free_ char *value = ctl_format_value(i->properties[p].name, &i->properties[p].value);
+                _cleanup_free_ char *value =
+                        ctl_format_value(i->properties[p].name, &i->properties[p].value);
 
                 printf("  %-*s  %s\n", (int) width, i->properties[p].name, value ? value : "?");
         }
@@ -148,7 +150,8 @@ static int print_status(Ctl *ctl, const CtlDrive *d) {
         else if (!media || !*media)
                 media = _("unknown");
 
-        printf("%s (%s)%s%s\n", d->name, device ? device : "-", model && *model ? ": " : "", model ? model : "");
+        printf("%s (%s)%s%s\n", d->name, device ? device : "-", model && *model ? ": " : "",
+               model ? model : "");
         /* Translators: "Medium: optical_cd_r, appendable" in status. */
         printf(_("Medium: %s, %s\n"), media, ctl_media_summary(d));
         putchar('\n');

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <systemd/sd-bus.h>
 
-#define _(s) gettext(s)
+#define _(s)  gettext(s)
 #define N_(s) (s)
 /* A message with a context, where one English word needs two translations ("damaged" track and medium
  * take different genders in French). xgettext's glib preset extracts C_(context, text). */
@@ -26,23 +26,23 @@ static inline const char *ctl_pgettext(const char *context_and_id, const char *m
         return t == context_and_id ? msgid : t;
 }
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+#define ELEMENTSOF(x)  (sizeof(x) / sizeof((x)[0]))
 
 static inline void freep(void *p) {
         free(*(void **) p);
 }
 #define _cleanup_free_ _cleanup_(freep)
 
-#define SERVICE_NAME "org.example.MultisessionSequential"
-#define OBJECT_ROOT "/org/example/MultisessionSequential"
+#define SERVICE_NAME        "org.example.MultisessionSequential"
+#define OBJECT_ROOT         "/org/example/MultisessionSequential"
 #define OBJECT_DRIVE_PREFIX "/org/example/MultisessionSequential/drive"
-#define IFACE_SEQUENTIAL "org.example.MultisessionSequential"
-#define IFACE_DRIVE "org.example.MultisessionSequential.Drive"
-#define IFACE_RANDOM_WRITE "org.example.MultisessionRandomWrite"
-#define IFACE_MANAGER "org.example.MultisessionSequential.Manager"
-#define ERROR_PREFIX "org.example.MultisessionSequential.Error."
+#define IFACE_SEQUENTIAL    "org.example.MultisessionSequential"
+#define IFACE_DRIVE         "org.example.MultisessionSequential.Drive"
+#define IFACE_RANDOM_WRITE  "org.example.MultisessionRandomWrite"
+#define IFACE_MANAGER       "org.example.MultisessionSequential.Manager"
+#define ERROR_PREFIX        "org.example.MultisessionSequential.Error."
 
 /* Exit codes, documented in --help and multisessionctl(1). 2..5 let a burn script tell why msinfo has no
  * answer without parsing text; 64 is sysexits.h's EX_USAGE, since 2 is taken by "no medium". */

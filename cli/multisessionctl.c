@@ -32,11 +32,13 @@ static void help(void) {
                            "     --system           Talk to the daemon on the system bus (default)\n"
                            "     --session          Talk to the daemon on the session bus\n"
                            "     --address=ADDRESS  Talk to the daemon on the bus at ADDRESS"));
-        printf("\n%s\n", _("DRIVE is a kernel name (sr0), a device node (/dev/sr0) or an object path. It may be\n"
-                           "left out when there is only one drive."));
-        printf("\n%s\n", _("Exit status: 0 success, 1 failure, 2 no medium, 3 the medium cannot take a new\n"
-                           "session, 4 not a multisession medium, 5 drive busy or becoming ready, 6 no such\n"
-                           "drive or DRIVE needed, 7 multisessiond not reachable, 64 usage error."));
+        printf("\n%s\n",
+               _("DRIVE is a kernel name (sr0), a device node (/dev/sr0) or an object path. It may be\n"
+                 "left out when there is only one drive."));
+        printf("\n%s\n",
+               _("Exit status: 0 success, 1 failure, 2 no medium, 3 the medium cannot take a new\n"
+                 "session, 4 not a multisession medium, 5 drive busy or becoming ready, 6 no such\n"
+                 "drive or DRIVE needed, 7 multisessiond not reachable, 64 usage error."));
         printf(_("\nSee the %s man page for details.\n"), "multisessionctl(1)");
 }
 
@@ -50,12 +52,9 @@ typedef struct Command {
 } Command;
 
 static const Command commands[] = {
-        { "list", false, .plain = ctl_list },
-        { "status", true, .with_drive = ctl_status },
-        { "msinfo", true, .with_drive = ctl_msinfo },
-        { "tracks", true, .with_drive = ctl_tracks },
-        { "refresh", true, .with_drive = ctl_refresh },
-        { "monitor", false, .plain = ctl_monitor },
+        { "list", false, .plain = ctl_list },           { "status", true, .with_drive = ctl_status },
+        { "msinfo", true, .with_drive = ctl_msinfo },   { "tracks", true, .with_drive = ctl_tracks },
+        { "refresh", true, .with_drive = ctl_refresh }, { "monitor", false, .plain = ctl_monitor },
 };
 
 _printf_(1, 2) static int usage_error(const char *fmt, ...) {
@@ -116,31 +115,17 @@ int main(int argc, char *argv[]) {
         /* getopt prints its own complaint about an unknown option; opterr stays on for that. */
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
-                case 'h':
-                        help();
-                        return CTL_EXIT_OK;
-                case ARG_VERSION:
-                        printf("multisessionctl %s\n", PACKAGE_VERSION);
-                        return CTL_EXIT_OK;
-                case ARG_JSON:
-                        ctl.json = true;
-                        break;
-                case ARG_NO_LEGEND:
-                        ctl.legend = false;
-                        break;
-                case ARG_SYSTEM:
-                        kind = CTL_BUS_SYSTEM;
-                        break;
-                case ARG_SESSION:
-                        kind = CTL_BUS_SESSION;
-                        break;
+                case 'h': help(); return CTL_EXIT_OK;
+                case ARG_VERSION: printf("multisessionctl %s\n", PACKAGE_VERSION); return CTL_EXIT_OK;
+                case ARG_JSON: ctl.json = true; break;
+                case ARG_NO_LEGEND: ctl.legend = false; break;
+                case ARG_SYSTEM: kind = CTL_BUS_SYSTEM; break;
+                case ARG_SESSION: kind = CTL_BUS_SESSION; break;
                 case ARG_ADDRESS:
                         kind = CTL_BUS_ADDRESS;
                         address = optarg;
                         break;
-                case ARG_WHY:
-                        why = optarg;
-                        break;
+                case ARG_WHY: why = optarg; break;
                 default:
                         fprintf(stderr, _("Try '%s --help' for more information.\n"),
                                 program_invocation_short_name);

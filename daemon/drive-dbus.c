@@ -26,7 +26,7 @@ typedef struct Waiter {
 struct DriveBus {
         sd_event_source *defer;
         bool announced;
-        PropertyValue *published; /* what clients last saw, per drive_properties[] entry */
+        PropertyValue *published;      /* what clients last saw, per drive_properties[] entry */
         uint64_t published_inhibitors; /* Inhibitors is a(ssu): compared by its change serial */
         Waiter *waiters;
 };
@@ -48,17 +48,12 @@ static int set_error(sd_bus_error *error, int r) {
 /* The error a call gets when the drive has no usable state; 0 when it has. */
 static int drive_state_error(const Drive *d) {
         switch (d->probe_state) {
-        case PROBE_STATE_NO_MEDIUM:
-                return -ENOMEDIUM;
-        case PROBE_STATE_BECOMING_READY:
-                return -EAGAIN;
+        case PROBE_STATE_NO_MEDIUM: return -ENOMEDIUM;
+        case PROBE_STATE_BECOMING_READY: return -EAGAIN;
         case PROBE_STATE_BUSY:
-        case PROBE_STATE_INHIBITED:
-                return -EBUSY;
-        case PROBE_STATE_ERROR:
-                return d->last_error < 0 ? d->last_error : -EIO;
-        default:
-                return d->inhibited ? -EBUSY : 0;
+        case PROBE_STATE_INHIBITED: return -EBUSY;
+        case PROBE_STATE_ERROR: return d->last_error < 0 ? d->last_error : -EIO;
+        default: return d->inhibited ? -EBUSY : 0;
         }
 }
 
@@ -110,7 +105,8 @@ static void emit(Manager *m, ManagedDrive *md) {
                 b->published_inhibitors = md->drive->inhibitors_serial;
                 r = sd_bus_emit_object_added(m->bus, md->drive->object_path);
                 if (r < 0)
-                        log_drive(LOG_WARNING, md->drive->info.name, r, "Failed to emit InterfacesAdded: %m");
+                        log_drive(LOG_WARNING, md->drive->info.name, r,
+                                  "Failed to emit InterfacesAdded: %m");
                 b->announced = true;
                 return;
         }
@@ -130,16 +126,19 @@ static void emit(Manager *m, ManagedDrive *md) {
                         b->published[i] = x;
                         names[n++] = drive_properties[i].name;
                 }
-                if (streq_ptr(ifaces[k], IFACE_DRIVE) && b->published_inhibitors != md->drive->inhibitors_serial) {
+                if (streq_ptr(ifaces[k], IFACE_DRIVE) &&
+                    b->published_inhibitors != md->drive->inhibitors_serial) {
                         b->published_inhibitors = md->drive->inhibitors_serial;
                         names[n++] = "Inhibitors";
                 }
                 if (n == 0)
                         continue;
                 names[n] = NULL;
-                r = sd_bus_emit_properties_changed_strv(m->bus, md->drive->object_path, ifaces[k], (char **) names);
+                r = sd_bus_emit_properties_changed_strv(m->bus, md->drive->object_path, ifaces[k],
+                                                        (char **) names);
                 if (r < 0)
-                        log_drive(LOG_WARNING, md->drive->info.name, r, "Failed to emit PropertiesChanged: %m");
+                        log_drive(LOG_WARNING, md->drive->info.name, r,
+                                  "Failed to emit PropertiesChanged: %m");
         }
 }
 
@@ -229,7 +228,9 @@ static int add_waiter(ManagedDrive *md, sd_bus_message *message, uint64_t genera
                 free(w);
                 return -ENOMEM;
         }
-        *w = (Waiter) { .message = sd_bus_message_ref(message), .generation = generation, .kind = kind, .fd = -1 };
+        *w = (Waiter){
+                .message = sd_bus_message_ref(message), .generation = generation, .kind = kind, .fd = -1
+        };
         w->next = md->bus->waiters;
         md->bus->waiters = w;
         return 1;
@@ -253,7 +254,7 @@ static IoCall *io_call_new(Manager *m, ManagedDrive *md, sd_bus_message *message
 
         if (!c)
                 return NULL;
-        *c = (IoCall) {
+        *c = (IoCall){
                 .manager = m,
                 .name = strdup(md->drive->info.name),
                 .instance = md->drive->instance,
@@ -363,7 +364,8 @@ void drive_bus_complete_refresh(Manager *m, ManagedDrive *md, int r) {
         while (*p) {
                 Waiter *w = *p;
 
-                if (w->kind == WAITER_INHIBIT || (w->generation > md->drive->done_generation && r != -ENODEV)) {
+                if (w->kind == WAITER_INHIBIT ||
+                    (w->generation > md->drive->done_generation && r != -ENODEV)) {
                         p = &w->next;
                         continue;
                 }
@@ -403,7 +405,8 @@ static void tracks_done(void *userdata, bool cancelled) {
                 const TrackEntry *t = &c->tracks[i];
 
                 r = sd_bus_message_append(reply, "(uuiiibs)", t->session, t->track, t->start, t->size,
-                                          t->last_recorded, (int) t->is_data, track_state_to_string(t->state));
+                                          t->last_recorded, (int) t->is_data,
+                                          track_state_to_string(t->state));
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
@@ -517,13 +520,14 @@ static int build_vtable(sd_bus_vtable *vt, const char *interface) {
                         "GetMultisessionInfo", SD_BUS_NO_ARGS, SD_BUS_RESULT("i", start, "i", next),
                         method_get_msinfo, SD_BUS_VTABLE_UNPRIVILEGED);
         if (streq_ptr(interface, IFACE_DRIVE)) {
-                vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("Refresh", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
-                                                                  method_refresh, SD_BUS_VTABLE_UNPRIVILEGED);
+                vt[n++] =
+                        (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("Refresh", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT,
+                                                                method_refresh, SD_BUS_VTABLE_UNPRIVILEGED);
                 vt[n++] = (sd_bus_vtable) SD_BUS_PROPERTY("Inhibitors", "a(ssu)", property_get_inhibitors, 0,
                                                           SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE);
-                vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("GetTracks", SD_BUS_NO_ARGS,
-                                                                  SD_BUS_RESULT("a(uuiiibs)", tracks),
-                                                                  method_get_tracks, SD_BUS_VTABLE_UNPRIVILEGED);
+                vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS(
+                        "GetTracks", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(uuiiibs)", tracks), method_get_tracks,
+                        SD_BUS_VTABLE_UNPRIVILEGED);
                 vt[n++] = (sd_bus_vtable) SD_BUS_METHOD_WITH_ARGS("Inhibit", SD_BUS_ARGS("s", who, "s", why),
                                                                   SD_BUS_RESULT("h", fd), method_inhibit,
                                                                   SD_BUS_VTABLE_UNPRIVILEGED);

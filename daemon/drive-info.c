@@ -18,7 +18,7 @@ void drive_info_done(DriveInfo *i) {
         free(i->serial);
         free(i->path_id);
         free(i->id);
-        *i = (DriveInfo) {};
+        *i = (DriveInfo){};
 }
 
 static int strdup_or_null(const char *s, char **ret) {
@@ -39,9 +39,9 @@ int drive_info_copy(const DriveInfo *from, DriveInfo *to) {
 
         if (strdup_or_null(from->name, &c.name) < 0 || strdup_or_null(from->devnode, &c.devnode) < 0 ||
             strdup_or_null(from->syspath, &c.syspath) < 0 || strdup_or_null(from->vendor, &c.vendor) < 0 ||
-            strdup_or_null(from->product, &c.product) < 0 || strdup_or_null(from->revision, &c.revision) < 0 ||
-            strdup_or_null(from->serial, &c.serial) < 0 || strdup_or_null(from->path_id, &c.path_id) < 0 ||
-            strdup_or_null(from->id, &c.id) < 0) {
+            strdup_or_null(from->product, &c.product) < 0 ||
+            strdup_or_null(from->revision, &c.revision) < 0 || strdup_or_null(from->serial, &c.serial) < 0 ||
+            strdup_or_null(from->path_id, &c.path_id) < 0 || strdup_or_null(from->id, &c.id) < 0) {
                 drive_info_done(&c);
                 return -ENOMEM;
         }

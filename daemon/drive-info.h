@@ -8,16 +8,16 @@
 #include <sys/types.h>
 
 typedef struct DriveInfo {
-        char *name;     /* kernel name: "sr0" */
-        char *devnode;  /* "/dev/sr0" */
+        char *name;    /* kernel name: "sr0" */
+        char *devnode; /* "/dev/sr0" */
         dev_t devnum;
         char *syspath;
         char *vendor;
         char *product;
         char *revision;
-        char *serial;   /* ID_SERIAL_SHORT, may be NULL */
-        char *path_id;  /* ID_PATH, may be NULL */
-        char *id;       /* stable across replug: vendor-product-serial, else vendor-product-path */
+        char *serial;  /* ID_SERIAL_SHORT, may be NULL */
+        char *path_id; /* ID_PATH, may be NULL */
+        char *id;      /* stable across replug: vendor-product-serial, else vendor-product-path */
         uint64_t diskseq;
         bool media_polling; /* kernel polls for media changes (sysfs events_poll_msecs != 0) */
 } DriveInfo;

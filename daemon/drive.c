@@ -9,18 +9,15 @@
 
 /* Becoming ready: a disc spins up within seconds. Busy: a burn may take most of an hour, but its end
  * also shows as a close-after-write or an Inhibit release, which probe at once. */
-#define RETRY_FIRST_USEC 500000ULL
-#define RETRY_MAX_USEC 30000000ULL
-#define RETRY_MAX_BECOMING_READY 12 /* ≈ 2 minutes */
-#define RETRY_MAX_BUSY 120          /* ≈ 1 hour */
+#define RETRY_FIRST_USEC         500000ULL
+#define RETRY_MAX_USEC           30000000ULL
+#define RETRY_MAX_BECOMING_READY 12  /* ≈ 2 minutes */
+#define RETRY_MAX_BUSY           120 /* ≈ 1 hour */
 
 static const char *const probe_state_table[_PROBE_STATE_MAX] = {
-        [PROBE_STATE_IDLE] = "idle",
-        [PROBE_STATE_PROBING] = "probing",
-        [PROBE_STATE_NO_MEDIUM] = "no-medium",
-        [PROBE_STATE_BECOMING_READY] = "becoming-ready",
-        [PROBE_STATE_BUSY] = "busy",
-        [PROBE_STATE_INHIBITED] = "inhibited",
+        [PROBE_STATE_IDLE] = "idle",           [PROBE_STATE_PROBING] = "probing",
+        [PROBE_STATE_NO_MEDIUM] = "no-medium", [PROBE_STATE_BECOMING_READY] = "becoming-ready",
+        [PROBE_STATE_BUSY] = "busy",           [PROBE_STATE_INHIBITED] = "inhibited",
         [PROBE_STATE_ERROR] = "error",
 };
 
@@ -84,7 +81,8 @@ void drive_probe_started(Drive *d) {
         d->probe_state = PROBE_STATE_PROBING;
 }
 
-ProbeVerdict drive_probe_finished(Drive *d, uint64_t diskseq, int r, const MediaState *m, uint64_t now_usec) {
+ProbeVerdict drive_probe_finished(Drive *d, uint64_t diskseq, int r, const MediaState *m,
+                                  uint64_t now_usec) {
         d->probe_running = false;
         if (diskseq != d->info.diskseq)
                 /* A media change arrived while we probed; its own request is pending. */
@@ -137,7 +135,7 @@ void drive_view(const Drive *d, DriveView *ret) {
         /* The full D-Bus error name (design.md §2.4), a static string. */
         const char *last_error = d->last_error < 0 ? msd_error_from_errno(d->last_error)->bus_name : "";
 
-        *ret = (DriveView) {
+        *ret = (DriveView){
                 .info = &d->info,
                 .media = &d->media,
                 .object_path = d->object_path,

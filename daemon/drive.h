@@ -45,12 +45,12 @@ typedef struct Drive {
         bool inhibited;
         uint64_t inhibitors_serial; /* bumped on every Inhibitors change, to publish it */
 
-        uint64_t generation;         /* requests for fresh data so far */
+        uint64_t generation; /* requests for fresh data so far */
         bool probe_running;
         uint64_t running_generation; /* generation the running probe started at */
         uint64_t running_diskseq;
-        uint64_t done_generation;    /* newest generation a finished probe has answered */
-        unsigned retries;            /* consecutive becoming-ready / busy results */
+        uint64_t done_generation; /* newest generation a finished probe has answered */
+        unsigned retries;         /* consecutive becoming-ready / busy results */
 } Drive;
 
 int drive_new(const DriveInfo *info, uint64_t instance, Drive **ret);

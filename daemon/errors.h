@@ -11,9 +11,9 @@
 typedef struct MsdError {
         const char *name;     /* short name: "NoMedium" */
         const char *bus_name; /* "org.example.MultisessionSequential.Error.NoMedium" */
-        int errnum;        /* positive errno */
-        unsigned hresult;  /* the IMAPI HRESULT it mirrors */
-        const char *text;  /* one line for people */
+        int errnum;           /* positive errno */
+        unsigned hresult;     /* the IMAPI HRESULT it mirrors */
+        const char *text;     /* one line for people */
 } MsdError;
 
 /* The table, ending with a NULL name. */

@@ -30,7 +30,7 @@ static int method_fail_opens(sd_bus_message *message, void *userdata, sd_bus_err
         r = sd_bus_message_read(message, "us", &count, &name);
         if (r < 0)
                 return r;
-        e = strcmp(name, "EBUSY") == 0   ? EBUSY
+        e = strcmp(name, "EBUSY") == 0    ? EBUSY
             : strcmp(name, "ENODEV") == 0 ? ENODEV
             : strcmp(name, "EACCES") == 0 ? EACCES
             : strcmp(name, "EIO") == 0    ? EIO
@@ -67,7 +67,8 @@ static const sd_bus_vtable fault_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("FailOpens", SD_BUS_ARGS("u", count, "s", errno_name), SD_BUS_NO_RESULT,
                                 method_fail_opens, 0),
-        SD_BUS_METHOD_WITH_ARGS("DropEvents", SD_BUS_ARGS("u", count), SD_BUS_NO_RESULT, method_drop_events, 0),
+        SD_BUS_METHOD_WITH_ARGS("DropEvents", SD_BUS_ARGS("u", count), SD_BUS_NO_RESULT, method_drop_events,
+                                0),
         SD_BUS_METHOD_WITH_ARGS("OverflowMonitor", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_overflow, 0),
         SD_BUS_VTABLE_END,
 };

@@ -7,7 +7,7 @@
 #include <libintl.h>
 #include <locale.h>
 
-#define _(s) gettext(s)
+#define _(s)  gettext(s)
 #define N_(s) (s)
 
 void i18n_setup(void);

@@ -11,7 +11,7 @@
 #include "log.h"
 #include "polkit.h"
 
-#define INHIBIT_ACTION "org.example.multisessionsequential.inhibit"
+#define INHIBIT_ACTION   "org.example.multisessionsequential.inhibit"
 #define INHIBIT_TEXT_MAX 256
 
 static Inhibitor *inhibitor_free(Inhibitor *i) {
@@ -73,8 +73,9 @@ int inhibit_add(Manager *m, ManagedDrive *md, const char *who, const char *why, 
                 close(p[1]);
                 return -ENOMEM;
         }
-        *i = (Inhibitor) { .who = strdup(who), .why = strdup(why), .uid = uid, .fd = p[0], .md = md };
-        r = !i->who || !i->why ? -ENOMEM : sd_event_add_io(m->event, &i->source, p[0], EPOLLIN, on_hangup, i);
+        *i = (Inhibitor){ .who = strdup(who), .why = strdup(why), .uid = uid, .fd = p[0], .md = md };
+        r = !i->who || !i->why ? -ENOMEM
+                               : sd_event_add_io(m->event, &i->source, p[0], EPOLLIN, on_hangup, i);
         if (r < 0) {
                 inhibitor_free(i);
                 close(p[1]);
@@ -87,7 +88,8 @@ int inhibit_add(Manager *m, ManagedDrive *md, const char *who, const char *why, 
         md->drive->inhibited = true;
         md->drive->inhibitors_serial++;
         md->retry_timer = sd_event_source_disable_unref(md->retry_timer);
-        log_drive(LOG_INFO, md->drive->info.name, 0, "Inhibited by %s (uid %u): %s", who, (unsigned) uid, why);
+        log_drive(LOG_INFO, md->drive->info.name, 0, "Inhibited by %s (uid %u): %s", who, (unsigned) uid,
+                  why);
         drive_bus_changed(m, md);
         *ret_fd = p[1];
         return 0;
@@ -120,7 +122,8 @@ static void inhibit_call_free(InhibitCall *c) {
         free(c);
 }
 
-static int grant(Manager *m, ManagedDrive *md, sd_bus_message *message, const char *who, const char *why, uid_t uid) {
+static int grant(Manager *m, ManagedDrive *md, sd_bus_message *message, const char *who, const char *why,
+                 uid_t uid) {
         int fd, r;
 
         r = inhibit_add(m, md, who, why, uid, &fd);
@@ -169,9 +172,10 @@ int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         if (!text_valid(who) || !text_valid(why) || !*who)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "who must be non-empty; who and why at most %d printable characters",
-                                         INHIBIT_TEXT_MAX);
+                return sd_bus_error_setf(
+                        error, SD_BUS_ERROR_INVALID_ARGS,
+                        "who must be non-empty; who and why at most %d printable characters",
+                        INHIBIT_TEXT_MAX);
         r = sd_bus_query_sender_creds(message, SD_BUS_CREDS_EUID, &creds);
         if (r >= 0)
                 r = sd_bus_creds_get_euid(creds, &uid);
@@ -181,7 +185,7 @@ int method_inhibit(sd_bus_message *message, void *userdata, sd_bus_error *error)
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
-        *c = (InhibitCall) {
+        *c = (InhibitCall){
                 .manager = md->manager,
                 .message = sd_bus_message_ref(message),
                 .name = strdup(md->drive->info.name),

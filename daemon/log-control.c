@@ -77,8 +77,10 @@ static int set_target(sd_bus *bus, const char *path, const char *interface, cons
 
 static const sd_bus_vtable log_control_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_WRITABLE_PROPERTY("LogLevel", "s", get_level, set_level, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_WRITABLE_PROPERTY("LogTarget", "s", get_target, set_target, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_WRITABLE_PROPERTY("LogLevel", "s", get_level, set_level, 0,
+                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_WRITABLE_PROPERTY("LogTarget", "s", get_target, set_target, 0,
+                                 SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("SyslogIdentifier", "s", get_identifier, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END,
 };
@@ -86,8 +88,8 @@ static const sd_bus_vtable log_control_vtable[] = {
 int log_control_register(sd_bus *bus) {
         int r;
 
-        r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/LogControl1", "org.freedesktop.LogControl1",
-                                     log_control_vtable, NULL);
+        r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/LogControl1",
+                                     "org.freedesktop.LogControl1", log_control_vtable, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to register LogControl1: %m");
         return 0;

@@ -10,17 +10,17 @@
 #include "log.h"
 
 /* Formats one journal field into buf and makes an iovec of it. */
-#define IOVEC_STR(buf, ...)                                                                      \
-        ((struct iovec) { .iov_base = (buf),                                                     \
-                          .iov_len = (size_t) MAX(0, MIN(snprintf((buf), sizeof(buf), __VA_ARGS__), \
-                                                         (int) sizeof(buf) - 1)) })
+#define IOVEC_STR(buf, ...)                                                                                 \
+        ((struct iovec){ .iov_base = (buf),                                                                 \
+                         .iov_len = (size_t) MAX(0, MIN(snprintf((buf), sizeof(buf), __VA_ARGS__),          \
+                                                        (int) sizeof(buf) - 1)) })
 
 static int max_level = LOG_INFO;
 static LogTarget target = LOG_TARGET_AUTO;
 static bool stderr_is_journal = false;
 
 static const char *const level_table[] = {
-        [LOG_EMERG] = "emerg", [LOG_ALERT] = "alert",   [LOG_CRIT] = "crit", [LOG_ERR] = "err",
+        [LOG_EMERG] = "emerg",     [LOG_ALERT] = "alert",   [LOG_CRIT] = "crit", [LOG_ERR] = "err",
         [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
 
@@ -115,7 +115,8 @@ int log_internal(int level, int error, const char *drive, const char *format, ..
                 /* Structured fields, so `journalctl MULTISESSIOND_DRIVE=sr0` finds one drive's story. */
                 iov[n++] = IOVEC_STR(f_msg, "MESSAGE=%s", msg);
                 iov[n++] = IOVEC_STR(f_prio, "PRIORITY=%i", level);
-                iov[n++] = (struct iovec) { .iov_base = (char *) "SYSLOG_IDENTIFIER=multisessiond", .iov_len = 31 };
+                iov[n++] = (struct iovec){ .iov_base = (char *) "SYSLOG_IDENTIFIER=multisessiond",
+                                           .iov_len = 31 };
                 if (error > 0)
                         iov[n++] = IOVEC_STR(f_errno, "ERRNO=%i", error);
                 if (drive) {

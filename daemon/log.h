@@ -34,13 +34,13 @@ int log_level_from_string(const char *s);
 int log_internal(int level, int error, const char *drive, const char *format, ...) _printf_(4, 5);
 
 #define log_full_errno(level, error, ...) log_internal((level), (error), NULL, __VA_ARGS__)
-#define log_debug(...) log_internal(LOG_DEBUG, 0, NULL, __VA_ARGS__)
-#define log_info(...) log_internal(LOG_INFO, 0, NULL, __VA_ARGS__)
-#define log_notice(...) log_internal(LOG_NOTICE, 0, NULL, __VA_ARGS__)
-#define log_warning(...) log_internal(LOG_WARNING, 0, NULL, __VA_ARGS__)
-#define log_error(...) log_internal(LOG_ERR, 0, NULL, __VA_ARGS__)
-#define log_debug_errno(e, ...) log_internal(LOG_DEBUG, (e), NULL, __VA_ARGS__)
-#define log_warning_errno(e, ...) log_internal(LOG_WARNING, (e), NULL, __VA_ARGS__)
-#define log_error_errno(e, ...) log_internal(LOG_ERR, (e), NULL, __VA_ARGS__)
+#define log_debug(...)                    log_internal(LOG_DEBUG, 0, NULL, __VA_ARGS__)
+#define log_info(...)                     log_internal(LOG_INFO, 0, NULL, __VA_ARGS__)
+#define log_notice(...)                   log_internal(LOG_NOTICE, 0, NULL, __VA_ARGS__)
+#define log_warning(...)                  log_internal(LOG_WARNING, 0, NULL, __VA_ARGS__)
+#define log_error(...)                    log_internal(LOG_ERR, 0, NULL, __VA_ARGS__)
+#define log_debug_errno(e, ...)           log_internal(LOG_DEBUG, (e), NULL, __VA_ARGS__)
+#define log_warning_errno(e, ...)         log_internal(LOG_WARNING, (e), NULL, __VA_ARGS__)
+#define log_error_errno(e, ...)           log_internal(LOG_ERR, (e), NULL, __VA_ARGS__)
 
 #define log_drive(level, drive, error, ...) log_internal((level), (error), (drive), __VA_ARGS__)

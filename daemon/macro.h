@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _unused_ __attribute__((unused))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _unused_       __attribute__((unused))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _sentinel_ __attribute__((sentinel))
+#define _sentinel_     __attribute__((sentinel))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #ifndef MIN
@@ -26,18 +26,18 @@
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #endif
 
-#define TAKE_PTR(p)                            \
-        ({                                     \
-                __typeof__(p) _p_ = (p);       \
-                (p) = NULL;                    \
-                _p_;                           \
+#define TAKE_PTR(p)                                                                                         \
+        ({                                                                                                  \
+                __typeof__(p) _p_ = (p);                                                                    \
+                (p) = NULL;                                                                                 \
+                _p_;                                                                                        \
         })
 
-#define TAKE_FD(fd)                            \
-        ({                                     \
-                int _fd_ = (fd);               \
-                (fd) = -1;                     \
-                _fd_;                          \
+#define TAKE_FD(fd)                                                                                         \
+        ({                                                                                                  \
+                int _fd_ = (fd);                                                                            \
+                (fd) = -1;                                                                                  \
+                _fd_;                                                                                       \
         })
 
 static inline void freep(void *p) {

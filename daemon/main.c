@@ -18,7 +18,8 @@ static void help(void) {
         printf("     --system            %s\n", _("Serve on the system bus (default)"));
         printf("     --session           %s\n", _("Serve on the session bus"));
         printf("     --address=ADDRESS   %s\n", _("Serve on the bus at ADDRESS"));
-        printf("     --probe DEVICE      %s\n", _("Probe DEVICE once, print what would be published, and exit"));
+        printf("     --probe DEVICE      %s\n",
+               _("Probe DEVICE once, print what would be published, and exit"));
         printf("     --json              %s\n", _("With --probe: print JSON"));
         printf("     --timeout MS        %s\n", _("Per-command timeout in milliseconds (default 30000)"));
 }
@@ -46,24 +47,12 @@ int main(int argc, char *argv[]) {
         i18n_setup();
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
-                case 'h':
-                        help();
-                        return 0;
-                case ARG_VERSION:
-                        printf("multisessiond %s\n", PACKAGE_VERSION);
-                        return 0;
-                case ARG_PROBE:
-                        probe = optarg;
-                        break;
-                case ARG_JSON:
-                        json = true;
-                        break;
-                case ARG_SYSTEM:
-                        bus = BUS_SYSTEM;
-                        break;
-                case ARG_SESSION:
-                        bus = BUS_SESSION;
-                        break;
+                case 'h': help(); return 0;
+                case ARG_VERSION: printf("multisessiond %s\n", PACKAGE_VERSION); return 0;
+                case ARG_PROBE: probe = optarg; break;
+                case ARG_JSON: json = true; break;
+                case ARG_SYSTEM: bus = BUS_SYSTEM; break;
+                case ARG_SESSION: bus = BUS_SESSION; break;
                 case ARG_ADDRESS:
                         bus = BUS_ADDRESS;
                         address = optarg;
@@ -79,8 +68,7 @@ int main(int argc, char *argv[]) {
                         timeout_ms = (unsigned) v;
                         break;
                 }
-                default:
-                        return 2;
+                default: return 2;
                 }
 
         if (optind < argc) {

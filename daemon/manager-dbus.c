@@ -68,12 +68,8 @@ int manager_connect_bus(Manager *m, BusKind kind, const char *address) {
         int r;
 
         switch (kind) {
-        case BUS_SYSTEM:
-                r = sd_bus_open_system(&bus);
-                break;
-        case BUS_SESSION:
-                r = sd_bus_open_user(&bus);
-                break;
+        case BUS_SYSTEM: r = sd_bus_open_system(&bus); break;
+        case BUS_SESSION: r = sd_bus_open_user(&bus); break;
         default:
                 r = sd_bus_new(&bus);
                 if (r >= 0)

@@ -15,7 +15,7 @@
 #include "probe.h"
 
 /* More threads than this would only queue on the same few SCSI hosts. */
-#define MAX_WORKERS 4
+#define MAX_WORKERS        4
 #define COMMAND_TIMEOUT_MS 20000
 
 int manager_new(sd_event *event, Manager **ret) {
@@ -101,7 +101,8 @@ ManagedDrive *manager_io_done(Manager *m, const char *name, uint64_t instance) {
 }
 
 void manager_update_status(Manager *m) {
-        (void) sd_notifyf(false, "STATUS=Watching %zu optical drive%s", m->n_drives, m->n_drives == 1 ? "" : "s");
+        (void) sd_notifyf(false, "STATUS=Watching %zu optical drive%s", m->n_drives,
+                          m->n_drives == 1 ? "" : "s");
 }
 
 /* ---- Probe jobs ---- */
@@ -172,7 +173,8 @@ static void probe_job_done(void *userdata, bool cancelled) {
                 log_drive(LOG_DEBUG, j->name, 0, "Medium changed during the probe, probing again");
                 break;
         case PROBE_VERDICT_APPLIED:
-                log_drive(LOG_INFO, j->name, 0, "%s: %s, next writable address %" PRIi32 ", %" PRIi32 " free",
+                log_drive(LOG_INFO, j->name, 0,
+                          "%s: %s, next writable address %" PRIi32 ", %" PRIi32 " free",
                           md->drive->media.media_present ? mmc_profile_to_string(md->drive->media.profile)
                                                          : "no medium",
                           md->drive->media.media_present ? "probed" : "empty",
@@ -184,9 +186,7 @@ static void probe_job_done(void *userdata, bool cancelled) {
                           drive_retry_delay_usec(md->drive) / 1000);
                 arm_retry(m, md);
                 break;
-        case PROBE_VERDICT_FAILED:
-                log_drive(LOG_WARNING, j->name, j->r, "Probe failed: %m");
-                break;
+        case PROBE_VERDICT_FAILED: log_drive(LOG_WARNING, j->name, j->r, "Probe failed: %m"); break;
         }
 
         if (v != PROBE_VERDICT_STALE) {
@@ -208,8 +208,9 @@ static void schedule_probe(Manager *m, ManagedDrive *md) {
 
         j = calloc(1, sizeof(*j));
         if (!j)
-                return (void) log_drive(LOG_ERR, md->drive->info.name, ENOMEM, "Failed to start a probe: %m");
-        *j = (ProbeJob) {
+                return (void) log_drive(LOG_ERR, md->drive->info.name, ENOMEM,
+                                        "Failed to start a probe: %m");
+        *j = (ProbeJob){
                 .manager = m,
                 .name = strdup(md->drive->info.name),
                 .instance = md->drive->instance,
@@ -219,7 +220,8 @@ static void schedule_probe(Manager *m, ManagedDrive *md) {
         };
         if (!j->name || !j->devnode) {
                 probe_job_free(j);
-                return (void) log_drive(LOG_ERR, md->drive->info.name, ENOMEM, "Failed to start a probe: %m");
+                return (void) log_drive(LOG_ERR, md->drive->info.name, ENOMEM,
+                                        "Failed to start a probe: %m");
         }
 
         drive_probe_started(md->drive);
@@ -283,7 +285,8 @@ static void watch_close_write(Manager *m, ManagedDrive *md) {
         r = sd_event_add_inotify(m->event, &md->close_watch[0], md->drive->info.devnode, IN_CLOSE_WRITE,
                                  on_close_write, md);
         if (r < 0)
-                log_drive(LOG_DEBUG, md->drive->info.name, r, "Cannot watch %s for writers: %m", md->drive->info.devnode);
+                log_drive(LOG_DEBUG, md->drive->info.name, r, "Cannot watch %s for writers: %m",
+                          md->drive->info.devnode);
 
         /* cdrecord and wodim write through the SCSI generic node of the same device. */
         if (asprintf(&sgdir, "%s/device/scsi_generic", md->drive->info.syspath) < 0)
@@ -292,7 +295,8 @@ static void watch_close_write(Manager *m, ManagedDrive *md) {
         for (struct dirent *de; d && (de = readdir(d));)
                 if (strncmp(de->d_name, "sg", 2) == 0)
                         snprintf(sg, sizeof(sg), "/dev/%s", de->d_name);
-        if (*sg && sd_event_add_inotify(m->event, &md->close_watch[1], sg, IN_CLOSE_WRITE, on_close_write, md) < 0)
+        if (*sg &&
+            sd_event_add_inotify(m->event, &md->close_watch[1], sg, IN_CLOSE_WRITE, on_close_write, md) < 0)
                 log_drive(LOG_DEBUG, md->drive->info.name, 0, "Cannot watch %s for writers", sg);
 }
 
@@ -323,7 +327,7 @@ void manager_drive_added(void *userdata, const DriveInfo *info) {
                 drive_free(d);
                 return (void) log_error_errno(ENOMEM, "Failed to add drive %s: %m", info->name);
         }
-        *md = (ManagedDrive) { .manager = m, .drive = d };
+        *md = (ManagedDrive){ .manager = m, .drive = d };
         m->drives[m->n_drives++] = md;
 
         log_drive(LOG_INFO, d->info.name, 0, "Drive added: %s %s (%s)", d->info.vendor ? d->info.vendor : "",

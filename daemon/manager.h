@@ -18,10 +18,10 @@ typedef struct ManagedDrive {
         Drive *drive;
         DriveBus *bus;
         sd_event_source *retry_timer;
-        struct Inhibitor *inhibitors; /* inhibit.c */
+        struct Inhibitor *inhibitors;    /* inhibit.c */
         sd_event_source *close_watch[2]; /* IN_CLOSE_WRITE on the sr node and its sg node */
         sd_event_source *close_debounce; /* one probe for a burst of closes */
-        unsigned io_in_flight;        /* jobs on worker threads that may send commands to this drive */
+        unsigned io_in_flight;           /* jobs on worker threads that may send commands to this drive */
 } ManagedDrive;
 
 struct Manager {

@@ -53,8 +53,7 @@ int mmc_sense_parse(const uint8_t *buf, size_t len, MmcSense *ret) {
                 s.asc = buf[2];        /* SPC-4 4.5.2, byte 2: ADDITIONAL SENSE CODE */
                 s.ascq = buf[3];       /* SPC-4 4.5.2, byte 3: ADDITIONAL SENSE CODE QUALIFIER */
                 break;
-        default:
-                return -EBADMSG;
+        default: return -EBADMSG;
         }
 
         *ret = s;
@@ -91,8 +90,7 @@ int mmc_sense_to_errno(const MmcSense *s) {
                 if (s->asc == 0x30)
                         return -EMEDIUMTYPE; /* INCOMPATIBLE MEDIUM INSTALLED and its relatives */
                 return -EIO;
-        default:
-                return -EIO;
+        default: return -EIO;
         }
 }
 
@@ -273,8 +271,7 @@ static int parse_feature(const uint8_t *d, size_t addlen, MmcConfiguration *c) {
                 c->pow_current = current;
                 break;
 
-        default:
-                break;
+        default: break;
         }
 
         return 0;
@@ -536,45 +533,25 @@ int mmc_parse_capacity(const uint8_t *buf, size_t len, MmcCapacity *ret) {
 const char *mmc_profile_to_string(uint16_t profile) {
         /* MMC-6 Table 91 */
         switch (profile) {
-        case MMC_PROFILE_NONE:
-                return "none";
-        case MMC_PROFILE_CD_ROM:
-                return "CD-ROM";
-        case MMC_PROFILE_CD_R:
-                return "CD-R";
-        case MMC_PROFILE_CD_RW:
-                return "CD-RW";
-        case MMC_PROFILE_DVD_ROM:
-                return "DVD-ROM";
-        case MMC_PROFILE_DVD_R_SEQ:
-                return "DVD-R";
-        case MMC_PROFILE_DVD_RAM:
-                return "DVD-RAM";
-        case MMC_PROFILE_DVD_RW_RO:
-                return "DVD-RW restricted overwrite";
-        case MMC_PROFILE_DVD_RW_SEQ:
-                return "DVD-RW";
-        case MMC_PROFILE_DVD_R_DL_SEQ:
-                return "DVD-R DL";
-        case MMC_PROFILE_DVD_R_DL_JUMP:
-                return "DVD-R DL layer jump";
-        case MMC_PROFILE_DVD_PLUS_RW:
-                return "DVD+RW";
-        case MMC_PROFILE_DVD_PLUS_R:
-                return "DVD+R";
-        case MMC_PROFILE_DVD_PLUS_RW_DL:
-                return "DVD+RW DL";
-        case MMC_PROFILE_DVD_PLUS_R_DL:
-                return "DVD+R DL";
-        case MMC_PROFILE_BD_ROM:
-                return "BD-ROM";
-        case MMC_PROFILE_BD_R_SRM:
-                return "BD-R SRM";
-        case MMC_PROFILE_BD_R_RRM:
-                return "BD-R RRM";
-        case MMC_PROFILE_BD_RE:
-                return "BD-RE";
-        default:
-                return "unknown";
+        case MMC_PROFILE_NONE: return "none";
+        case MMC_PROFILE_CD_ROM: return "CD-ROM";
+        case MMC_PROFILE_CD_R: return "CD-R";
+        case MMC_PROFILE_CD_RW: return "CD-RW";
+        case MMC_PROFILE_DVD_ROM: return "DVD-ROM";
+        case MMC_PROFILE_DVD_R_SEQ: return "DVD-R";
+        case MMC_PROFILE_DVD_RAM: return "DVD-RAM";
+        case MMC_PROFILE_DVD_RW_RO: return "DVD-RW restricted overwrite";
+        case MMC_PROFILE_DVD_RW_SEQ: return "DVD-RW";
+        case MMC_PROFILE_DVD_R_DL_SEQ: return "DVD-R DL";
+        case MMC_PROFILE_DVD_R_DL_JUMP: return "DVD-R DL layer jump";
+        case MMC_PROFILE_DVD_PLUS_RW: return "DVD+RW";
+        case MMC_PROFILE_DVD_PLUS_R: return "DVD+R";
+        case MMC_PROFILE_DVD_PLUS_RW_DL: return "DVD+RW DL";
+        case MMC_PROFILE_DVD_PLUS_R_DL: return "DVD+R DL";
+        case MMC_PROFILE_BD_ROM: return "BD-ROM";
+        case MMC_PROFILE_BD_R_SRM: return "BD-R SRM";
+        case MMC_PROFILE_BD_R_RRM: return "BD-R RRM";
+        case MMC_PROFILE_BD_RE: return "BD-RE";
+        default: return "unknown";
         }
 }

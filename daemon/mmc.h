@@ -117,7 +117,8 @@ size_t mmc_cdb_read_track_information(uint8_t cdb[static MMC_CDB_MAX], MmcTrackA
                                       uint32_t number, uint16_t alloc);
 /* MMC-6 6.26: format in byte 2 bits 3..0, track/session number in byte 6, MSF bit 1 of byte 1 (always 0:
  * LBA form, except format 2 which is MSF by definition). */
-size_t mmc_cdb_read_toc(uint8_t cdb[static MMC_CDB_MAX], uint8_t format, uint8_t track_session, uint16_t alloc);
+size_t mmc_cdb_read_toc(uint8_t cdb[static MMC_CDB_MAX], uint8_t format, uint8_t track_session,
+                        uint16_t alloc);
 /* MMC-6 6.23 READ CAPACITY (10). */
 size_t mmc_cdb_read_capacity(uint8_t cdb[static MMC_CDB_MAX]);
 /* MMC-6 6.16 READ (10): 2048-byte blocks. */
@@ -138,7 +139,7 @@ int mmc_parse_inquiry(const uint8_t *buf, size_t len, MmcInquiry *ret);
 
 /* ---- GET CONFIGURATION (MMC-6 6.6, Table 87 header, 5.3 feature descriptors) ---- */
 
-#define MMC_MAX_PROFILES 64
+#define MMC_MAX_PROFILES   64
 #define MMC_MAX_LINK_SIZES 16
 
 typedef struct MmcConfiguration {
@@ -251,11 +252,11 @@ static inline bool mmc_track_mode_is_data(uint8_t control) {
 
 /* One descriptor, in whichever format it came from. */
 typedef struct MmcTocEntry {
-        uint8_t session; /* format 2 only; 0 otherwise */
-        uint8_t adr;     /* high nibble of byte 1 */
-        uint8_t control; /* low nibble of byte 1 */
-        uint8_t point;   /* format 0/1: track number (AAh = lead-out); format 2: POINT */
-        int32_t lba;     /* format 0/1: start LBA; format 2: PMIN:PSEC:PFRAME converted to LBA */
+        uint8_t session;            /* format 2 only; 0 otherwise */
+        uint8_t adr;                /* high nibble of byte 1 */
+        uint8_t control;            /* low nibble of byte 1 */
+        uint8_t point;              /* format 0/1: track number (AAh = lead-out); format 2: POINT */
+        int32_t lba;                /* format 0/1: start LBA; format 2: PMIN:PSEC:PFRAME converted to LBA */
         uint8_t min, sec, frame;    /* format 2 raw MIN/SEC/FRAME (B0h: next writable) */
         uint8_t pmin, psec, pframe; /* format 2 raw PMIN/PSEC/PFRAME (A0h/A1h: PMIN = track number) */
 } MmcTocEntry;

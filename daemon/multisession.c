@@ -17,7 +17,8 @@ bool profile_is_cd(uint16_t p) {
 bool profile_is_dvd(uint16_t p) {
         /* MMC-6 Table 91: 0010h..0018h, 001Ah, 001Bh, 002Ah, 002Bh. */
         return (p >= MMC_PROFILE_DVD_ROM && p <= 0x0018) || p == MMC_PROFILE_DVD_PLUS_RW ||
-               p == MMC_PROFILE_DVD_PLUS_R || p == MMC_PROFILE_DVD_PLUS_RW_DL || p == MMC_PROFILE_DVD_PLUS_R_DL;
+               p == MMC_PROFILE_DVD_PLUS_R || p == MMC_PROFILE_DVD_PLUS_RW_DL ||
+               p == MMC_PROFILE_DVD_PLUS_R_DL;
 }
 
 bool profile_is_bd(uint16_t p) {
@@ -37,14 +38,12 @@ bool profile_is_sequential(uint16_t p, bool pow_current) {
         case MMC_PROFILE_DVD_R_DL_SEQ:
         case MMC_PROFILE_DVD_R_DL_JUMP:
         case MMC_PROFILE_DVD_PLUS_R:
-        case MMC_PROFILE_DVD_PLUS_R_DL:
-                return true;
+        case MMC_PROFILE_DVD_PLUS_R_DL: return true;
         case MMC_PROFILE_BD_R_SRM:
                 /* Feature 0038h current: pseudo-overwrite, which "prevents sequential multi-session"
                  * (libburn burn_drive_get_bd_r_pow). */
                 return !pow_current;
-        default:
-                return false;
+        default: return false;
         }
 }
 
@@ -54,12 +53,9 @@ bool profile_is_overwritable(uint16_t p, bool pow_current) {
         case MMC_PROFILE_DVD_RW_RO:
         case MMC_PROFILE_DVD_PLUS_RW:
         case MMC_PROFILE_DVD_PLUS_RW_DL:
-        case MMC_PROFILE_BD_RE:
-                return true;
-        case MMC_PROFILE_BD_R_SRM:
-                return pow_current;
-        default:
-                return false;
+        case MMC_PROFILE_BD_RE: return true;
+        case MMC_PROFILE_BD_R_SRM: return pow_current;
+        default: return false;
         }
 }
 
@@ -167,7 +163,7 @@ static uint32_t next_nwa(const MmcTrackInfo *t) {
 }
 
 void media_state_init_empty(MediaState *s) {
-        *s = (MediaState) {
+        *s = (MediaState){
                 .media_type = "",
                 .seq_last_written_prev = -1,
                 .seq_next_writable = -1,
@@ -217,7 +213,8 @@ static int last_written_of_last_session(const ProbeData *d, uint32_t ncomplete, 
                 if (d->last.lra_v)
                         *ret = lba_clamp(d->last.lra);
                 else
-                        *ret = lba_clamp((uint64_t) d->last.start + (d->last.size > 0 ? d->last.size - 1 : 0));
+                        *ret = lba_clamp((uint64_t) d->last.start +
+                                         (d->last.size > 0 ? d->last.size - 1 : 0));
                 return 0;
         }
         if (d->have_toc) {

@@ -14,13 +14,14 @@
 
 /* A disc spinning up answers "becoming ready" for a few seconds; a person running --probe right after
  * closing the tray wants the answer, not that error. */
-#define BECOMING_READY_TRIES 40
+#define BECOMING_READY_TRIES   40
 #define BECOMING_READY_WAIT_MS 250
 
 static int fail(const char *devnode, int r) {
         const MsdError *e = msd_error_from_errno(r);
 
-        fprintf(stderr, "multisessiond: %s: %s: %s (%s)\n", devnode, e->bus_name, _(e->text), strerror(abs(r)));
+        fprintf(stderr, "multisessiond: %s: %s: %s (%s)\n", devnode, e->bus_name, _(e->text),
+                strerror(abs(r)));
         return 1;
 }
 
@@ -31,7 +32,7 @@ static int info_fallback(const char *devnode, Transport *t, DriveInfo *info) {
 
         if (!copy)
                 return -ENOMEM;
-        *info = (DriveInfo) {
+        *info = (DriveInfo){
                 .name = strdup(basename(copy)),
                 .devnode = strdup(devnode),
                 .syspath = strdup(""),
@@ -69,7 +70,7 @@ int oneshot_probe(const char *devnode, bool json, unsigned timeout_ms) {
                 r = probe_media(t, NULL, &media);
                 if (r != -EAGAIN || i + 1 >= BECOMING_READY_TRIES)
                         break;
-                nanosleep(&(struct timespec) { .tv_nsec = BECOMING_READY_WAIT_MS * 1000000L }, NULL);
+                nanosleep(&(struct timespec){ .tv_nsec = BECOMING_READY_WAIT_MS * 1000000L }, NULL);
         }
         if (r >= 0 && media.media_present) {
                 r = probe_tracks(t, &tracks, &n_tracks);

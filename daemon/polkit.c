@@ -51,14 +51,15 @@ int polkit_check(sd_bus_message *call, const char *action, polkit_done_fn done, 
         q = calloc(1, sizeof(*q));
         if (!q)
                 return -ENOMEM;
-        *q = (PolkitQuery) { .done = done, .userdata = userdata };
+        *q = (PolkitQuery){ .done = done, .userdata = userdata };
 
         /* Subject ("system-bus-name", {"name": sender}); no details; flag 1 = AllowUserInteraction, so
          * an auth_admin action can ask for a password through the session's agent. */
         r = sd_bus_call_method_async(sd_bus_message_get_bus(call), NULL, "org.freedesktop.PolicyKit1",
-                                     "/org/freedesktop/PolicyKit1/Authority", "org.freedesktop.PolicyKit1.Authority",
-                                     "CheckAuthorization", on_reply, q, "(sa{sv})sa{ss}us", "system-bus-name", 1,
-                                     "name", "s", sender, action, 0, UINT32_C(1), "");
+                                     "/org/freedesktop/PolicyKit1/Authority",
+                                     "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization", on_reply,
+                                     q, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s", sender,
+                                     action, 0, UINT32_C(1), "");
         if (r < 0) {
                 free(q);
                 return r;

@@ -11,8 +11,8 @@
  *   DVD/BD sequential blank        3  + TI next
  *   DVD/BD sequential appendable   5  + TI next, TI by session (first track), TI last (saved when equal)
  *   DVD/BD sequential closed       5  + TI by session, TI last, READ CAPACITY
- *   overwritable                 ≤ 6  + READ CAPACITY, TI by session, TI last complete, TI last (shared when equal)
- *   ROM, or no READ TRACK INFO     5  + READ TOC formats 0 and 1, READ CAPACITY
+ *   overwritable                 ≤ 6  + READ CAPACITY, TI by session, TI last complete, TI last (shared when
+ * equal) ROM, or no READ TRACK INFO     5  + READ TOC formats 0 and 1, READ CAPACITY
  */
 
 #include <errno.h>
@@ -21,10 +21,10 @@
 #include "macro.h"
 #include "probe.h"
 
-#define CONFIG_ALLOC 4096
-#define DISC_INFO_ALLOC 34
+#define CONFIG_ALLOC     4096
+#define DISC_INFO_ALLOC  34
 #define TRACK_INFO_ALLOC 48
-#define TOC_ALLOC (4 + 11 * MMC_TOC_MAX_ENTRIES)
+#define TOC_ALLOC        (4 + 11 * MMC_TOC_MAX_ENTRIES)
 
 /* The drive does not know the command (05/20/00) or the field does not apply to this medium (05/24/00,
  * e.g. READ TOC on a blank disc): the fact is absent, not the probe failed. */
@@ -164,7 +164,7 @@ static int probe_once(Transport *t, ProbeData *d) {
          * cdrom_id's old-MMC path does; the profile stays unknown. */
         d->have_config = r >= 0;
         if (!d->have_config)
-                d->config = (MmcConfiguration) {};
+                d->config = (MmcConfiguration){};
 
         if (d->have_config && d->config.current_profile == MMC_PROFILE_NONE) {
                 uint8_t cdb[MMC_CDB_MAX];

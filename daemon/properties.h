@@ -12,11 +12,11 @@
 #include "drive-info.h"
 #include "multisession.h"
 
-#define IFACE_SEQUENTIAL "org.example.MultisessionSequential"
-#define IFACE_DRIVE "org.example.MultisessionSequential.Drive"
-#define IFACE_RANDOM_WRITE "org.example.MultisessionRandomWrite"
-#define IFACE_MANAGER "org.example.MultisessionSequential.Manager"
-#define OBJECT_ROOT "/org/example/MultisessionSequential"
+#define IFACE_SEQUENTIAL    "org.example.MultisessionSequential"
+#define IFACE_DRIVE         "org.example.MultisessionSequential.Drive"
+#define IFACE_RANDOM_WRITE  "org.example.MultisessionRandomWrite"
+#define IFACE_MANAGER       "org.example.MultisessionSequential.Manager"
+#define OBJECT_ROOT         "/org/example/MultisessionSequential"
 #define OBJECT_DRIVE_PREFIX "/org/example/MultisessionSequential/drive"
 
 /* A drive as the outside sees it at one moment. */

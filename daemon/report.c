@@ -140,8 +140,8 @@ void report_text(FILE *f, const DriveView *v, const TrackEntry *tracks, size_t n
         for (size_t i = 0; i < n_tracks; i++) {
                 const TrackEntry *t = &tracks[i];
 
-                fprintf(f, "  %4" PRIu32 " %5" PRIu32 " %10" PRId32 " %10" PRId32 " %10" PRId32 " ", t->session,
-                        t->track, t->start, t->size, t->last_recorded);
+                fprintf(f, "  %4" PRIu32 " %5" PRIu32 " %10" PRId32 " %10" PRId32 " %10" PRId32 " ",
+                        t->session, t->track, t->start, t->size, t->last_recorded);
                 put_padded(f, t->is_data ? _("data") : _("audio"), 7, false);
                 fprintf(f, " %s\n", track_state_to_string(t->state));
         }

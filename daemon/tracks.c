@@ -12,10 +12,8 @@
 #include "probe.h"
 
 static const char *const track_state_table[_TRACK_STATE_MAX] = {
-        [TRACK_STATE_COMPLETE] = "complete",
-        [TRACK_STATE_INCOMPLETE] = "incomplete",
-        [TRACK_STATE_INVISIBLE] = "invisible",
-        [TRACK_STATE_RESERVED] = "reserved",
+        [TRACK_STATE_COMPLETE] = "complete",   [TRACK_STATE_INCOMPLETE] = "incomplete",
+        [TRACK_STATE_INVISIBLE] = "invisible", [TRACK_STATE_RESERVED] = "reserved",
         [TRACK_STATE_DAMAGED] = "damaged",
 };
 
@@ -76,7 +74,7 @@ static int tracks_from_toc(Transport *t, TrackEntry **ret, size_t *ret_n) {
                 /* A track cannot start before the program area's LBA 0 (format 0 is LBA-addressed). */
                 if (e->lba < 0)
                         return -EBADMSG;
-                list[n++] = (TrackEntry) {
+                list[n++] = (TrackEntry){
                         .session = have_toc1 && e->point >= toc1->entries[0].point ? toc1->last : 1,
                         .track = e->point,
                         .start = e->lba,
@@ -115,7 +113,7 @@ int probe_tracks(Transport *t, TrackEntry **ret, size_t *ret_n) {
                         return tracks_from_toc(t, ret, ret_n);
                 if (r < 0)
                         return r;
-                list[n++] = (TrackEntry) {
+                list[n++] = (TrackEntry){
                         .session = ti.session,
                         .track = ti.track,
                         .start = clamp32(ti.start),
@@ -147,7 +145,8 @@ int probe_iso_volume_blocks(Transport *t, uint32_t *ret) {
         /* ECMA-119 8.4: type 1 (Primary), "CD001", version 1; Volume Space Size at 80..87 both-byte. */
         if (n < 88 || buf[0] != 1 || memcmp(buf + 1, "CD001", 5) != 0)
                 return -ENOENT;
-        le = (uint32_t) buf[80] | (uint32_t) buf[81] << 8 | (uint32_t) buf[82] << 16 | (uint32_t) buf[83] << 24;
+        le = (uint32_t) buf[80] | (uint32_t) buf[81] << 8 | (uint32_t) buf[82] << 16 |
+             (uint32_t) buf[83] << 24;
         be = be32(buf + 84);
         if (le != be)
                 return -EBADMSG;

@@ -19,10 +19,10 @@
 
 /* SAM-5 status codes and Linux host bytes (include/scsi/scsi_status.h; not exported to user space). */
 #define SAM_STAT_CHECK_CONDITION 0x02
-#define SG_DRIVER_SENSE 0x08
-#define SG_DID_NO_CONNECT 0x01
-#define SG_DID_TIME_OUT 0x03
-#define SG_DID_BAD_TARGET 0x04
+#define SG_DRIVER_SENSE          0x08
+#define SG_DID_NO_CONNECT        0x01
+#define SG_DID_TIME_OUT          0x03
+#define SG_DID_BAD_TARGET        0x04
 
 /* A drive that is spinning up or held by another opener answers EBUSY for a moment; cdrom_id retries
  * opens for about a second. We back off 10, 20, 40, 80, 160 ms. */
@@ -58,7 +58,7 @@ static int sg_command(Transport *t, const uint8_t *cdb, size_t cdb_len, uint8_t 
                 return -EINVAL;
 
         for (unsigned attempt = 0;; attempt++) {
-                h = (sg_io_hdr_t) {
+                h = (sg_io_hdr_t){
                         .interface_id = 'S',
                         .dxfer_direction = len > 0 ? SG_DXFER_FROM_DEV : SG_DXFER_NONE,
                         .cmd_len = (unsigned char) cdb_len,
@@ -86,15 +86,11 @@ static int sg_command(Transport *t, const uint8_t *cdb, size_t cdb_len, uint8_t 
         }
 
         switch (h.host_status) {
-        case 0:
-                break;
+        case 0: break;
         case SG_DID_NO_CONNECT:
-        case SG_DID_BAD_TARGET:
-                return -ENODEV;
-        case SG_DID_TIME_OUT:
-                return -ETIMEDOUT;
-        default:
-                return -EIO;
+        case SG_DID_BAD_TARGET: return -ENODEV;
+        case SG_DID_TIME_OUT: return -ETIMEDOUT;
+        default: return -EIO;
         }
 
         if (h.status == SAM_STAT_CHECK_CONDITION || (h.driver_status & SG_DRIVER_SENSE)) {
@@ -142,7 +138,8 @@ int transport_sg_open(const char *devnode, unsigned timeout_ms, Transport **ret)
         for (unsigned attempt = 0;; attempt++) {
                 int injected = fault_open_check();
 
-                fd = injected < 0 ? (errno = -injected, -1) : open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+                fd = injected < 0 ? (errno = -injected, -1)
+                                  : open(devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
                 if (fd >= 0)
                         break;
                 if (errno == EBUSY && attempt < SG_BUSY_RETRIES) {

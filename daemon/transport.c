@@ -20,10 +20,8 @@ bool transport_opcode_allowed(uint8_t opcode) {
         case MMC_READ_DISC_INFORMATION:
         case MMC_READ_TRACK_INFORMATION:
         case MMC_MODE_SENSE_10:
-        case MMC_READ_12:
-                return true;
-        default:
-                return false;
+        case MMC_READ_12: return true;
+        default: return false;
         }
 }
 

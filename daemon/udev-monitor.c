@@ -223,7 +223,7 @@ int device_watch_resync(DeviceWatch *w) {
         r = enumerate(w, &names);
         if (r < 0)
                 return r;
-        w->cb.resynced(w->userdata, names ? names : (char *[]) { NULL });
+        w->cb.resynced(w->userdata, names ? names : (char *[]){ NULL });
         strv_free(names);
         return 0;
 }
@@ -322,7 +322,8 @@ int device_watch_new(sd_event *event, const DeviceWatchCallbacks *cb, void *user
         if (r >= 0)
                 r = udev_monitor_enable_receiving(w->monitor);
         if (r >= 0)
-                r = sd_event_add_io(event, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN, on_monitor, w);
+                r = sd_event_add_io(event, &w->source, udev_monitor_get_fd(w->monitor), EPOLLIN, on_monitor,
+                                    w);
         if (r < 0) {
                 device_watch_free(w);
                 return r;

@@ -164,7 +164,7 @@ int worker_pool_submit(WorkerPool *p, worker_fn work, worker_done_fn done, void 
         j = calloc(1, sizeof(*j));
         if (!j)
                 return -ENOMEM;
-        *j = (Job) { .work = work, .done = done, .userdata = userdata };
+        *j = (Job){ .work = work, .done = done, .userdata = userdata };
 
         pthread_mutex_lock(&p->lock);
         queue_push(&p->pending, j);
@@ -173,7 +173,7 @@ int worker_pool_submit(WorkerPool *p, worker_fn work, worker_done_fn done, void 
                 r = spawn_thread(p);
         if (r < 0 && p->n_threads == 0) {
                 /* No thread at all to run it: hand the job back, the caller still owns userdata. */
-                p->pending = (JobQueue) {};
+                p->pending = (JobQueue){};
                 pthread_mutex_unlock(&p->lock);
                 free(j);
                 return r;
