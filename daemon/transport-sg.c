@@ -148,6 +148,10 @@ int transport_sg_open(const char *devnode, unsigned timeout_ms, Transport **ret)
                 }
                 if (IN_SET_GONE(-errno))
                         return -ENODEV;
+                /* The daemon itself may not open the node (a sandbox or permission problem): that is
+                 * Failed, not the caller's NotAuthorized, which belongs to polkit. */
+                if (errno == EACCES || errno == EPERM)
+                        return -EIO;
                 return negative_errno();
         }
 
