@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "disc.h"
+#include "test-fixtures.h"
 
 static const char CDR_APPENDABLE[] =
         "vendor = HL-DT-ST\n"
@@ -26,23 +27,6 @@ static const char CDR_APPENDABLE[] =
         "expect.drive.MediaType = optical_cd_r\n"
         "expect.drive.LastError =\n";
 
-static const char DVDR_APPENDABLE[] =
-        "vendor = OTHER\n"
-        "profile = 0x11\n"
-        "disc_status = appendable\n"
-        "last_session = empty\n"
-        "features = 0x0010 0x0021\n"
-        "track = session=1 start=0 size=3696\n"
-        "track = session=2 start=41808 size=2256288 state=invisible nwa=41808 free=2256288\n";
-
-static EmuDisc *disc_from(const char *text) {
-        g_autofree char *error = NULL;
-        EmuDisc *d = NULL;
-
-        if (emu_disc_parse(text, "test.disc", &d, &error) < 0)
-                g_error("parse failed: %s", error);
-        return d;
-}
 
 static void test_parse(void) {
         g_autoptr(EmuDisc) d = disc_from(CDR_APPENDABLE);
