@@ -145,15 +145,20 @@ static void on_bus_exit(GObject *source, GAsyncResult *result, gpointer userdata
         h->bus_exited = true;
 }
 
+int harness_subprocess_status(GSubprocess *p) {
+        if (g_subprocess_get_if_exited(p))
+                return g_subprocess_get_exit_status(p);
+        if (g_subprocess_get_if_signaled(p))
+                return 128 + g_subprocess_get_term_sig(p);
+        return -1;
+}
+
 static void on_fake_exit(GObject *source, GAsyncResult *result, gpointer userdata) {
         Harness *h = userdata;
         GSubprocess *p = G_SUBPROCESS(source);
 
         (void) g_subprocess_wait_finish(p, result, NULL);
-        if (g_subprocess_get_if_exited(p))
-                h->fake_status = g_subprocess_get_exit_status(p);
-        else if (g_subprocess_get_if_signaled(p))
-                h->fake_status = 128 + g_subprocess_get_term_sig(p);
+        h->fake_status = harness_subprocess_status(p);
         h->fake_exited = true;
 }
 

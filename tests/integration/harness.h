@@ -45,6 +45,9 @@ typedef struct HarnessSignal {
 /* g_test_init() with --keep-going: one disc's failure must not hide the others'. */
 void harness_test_init(int *argc, char ***argv);
 
+/* A finished subprocess's status as a shell reports it: the exit status, or 128+N after signal N. */
+int harness_subprocess_status(GSubprocess *p);
+
 /* Paths from the environment meson gives every test (tests/meson.build test_env). */
 const char *harness_build_root(void);
 const char *harness_source_root(void);

@@ -98,10 +98,7 @@ static void on_fake_exit(GObject *source, GAsyncResult *result, gpointer userdat
         GSubprocess *p = G_SUBPROCESS(source);
 
         (void) g_subprocess_wait_finish(p, result, NULL);
-        if (g_subprocess_get_if_exited(p))
-                r->fake_status = g_subprocess_get_exit_status(p);
-        else if (g_subprocess_get_if_signaled(p))
-                r->fake_status = 128 + g_subprocess_get_term_sig(p);
+        r->fake_status = harness_subprocess_status(p);
         r->fake_exited = true;
 }
 
