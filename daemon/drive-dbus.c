@@ -236,7 +236,9 @@ static int add_waiter(ManagedDrive *md, sd_bus_message *message, uint64_t genera
         return 1;
 }
 
-typedef struct IoCall {
+typedef struct IoCall IoCall;
+struct IoCall {
+        int (*op)(Transport *t, IoCall *c); /* the read, on the worker */
         Manager *manager;
         char *name;
         uint64_t instance;
@@ -247,14 +249,16 @@ typedef struct IoCall {
         uint32_t iso_blocks;
         TrackEntry *tracks;
         size_t n_tracks;
-} IoCall;
+};
 
-static IoCall *io_call_new(Manager *m, ManagedDrive *md, sd_bus_message *message) {
+static IoCall *io_call_new(Manager *m, ManagedDrive *md, sd_bus_message *message,
+                           int (*op)(Transport *, IoCall *)) {
         IoCall *c = calloc(1, sizeof(*c));
 
         if (!c)
                 return NULL;
         *c = (IoCall){
+                .op = op,
                 .manager = m,
                 .name = strdup(md->drive->info.name),
                 .instance = md->drive->instance,
@@ -280,14 +284,19 @@ static void io_call_free(IoCall *c) {
         free(c);
 }
 
-/* On overwritable media the answer needs the ISO 9660 volume size at LBA 16: one READ(10), off the loop. */
-static void msinfo_work(void *userdata) {
+/* Runs on a worker: opens the node for this one read, like a probe does. */
+static void io_call_work(void *userdata) {
         IoCall *c = userdata;
         _cleanup_(transport_freep) Transport *t = NULL;
 
         c->r = transport_sg_open(c->devnode, c->timeout_ms, &t);
         if (c->r >= 0)
-                c->r = probe_iso_volume_blocks(t, &c->iso_blocks);
+                c->r = c->op(t, c);
+}
+
+/* On overwritable media the answer needs the ISO 9660 volume size at LBA 16: one READ(10), off the loop. */
+static int msinfo_op(Transport *t, IoCall *c) {
+        return probe_iso_volume_blocks(t, &c->iso_blocks);
 }
 
 static void msinfo_done(void *userdata, bool cancelled) {
@@ -321,10 +330,10 @@ static int reply_msinfo(Manager *m, ManagedDrive *md, sd_bus_message *message) {
         if (r < 0)
                 return bus_reply_errno(message, r);
         if (d->media.rw_in_use) {
-                c = io_call_new(m, md, message);
+                c = io_call_new(m, md, message, msinfo_op);
                 if (!c)
                         return -ENOMEM;
-                r = manager_submit_io(m, md, msinfo_work, msinfo_done, c);
+                r = manager_submit_io(m, md, io_call_work, msinfo_done, c);
                 if (r < 0)
                         io_call_free(c);
                 return r < 0 ? r : 1;
@@ -381,13 +390,8 @@ void drive_bus_complete_refresh(Manager *m, ManagedDrive *md, int r) {
         }
 }
 
-static void tracks_work(void *userdata) {
-        IoCall *c = userdata;
-        _cleanup_(transport_freep) Transport *t = NULL;
-
-        c->r = transport_sg_open(c->devnode, c->timeout_ms, &t);
-        if (c->r >= 0)
-                c->r = probe_tracks(t, &c->tracks, &c->n_tracks);
+static int tracks_op(Transport *t, IoCall *c) {
+        return probe_tracks(t, &c->tracks, &c->n_tracks);
 }
 
 static void tracks_done(void *userdata, bool cancelled) {
@@ -424,10 +428,10 @@ static int method_get_tracks(sd_bus_message *message, void *userdata, sd_bus_err
 
         if (md->drive->inhibited)
                 return set_error(error, -EBUSY);
-        c = io_call_new(md->manager, md, message);
+        c = io_call_new(md->manager, md, message, tracks_op);
         if (!c)
                 return -ENOMEM;
-        r = manager_submit_io(md->manager, md, tracks_work, tracks_done, c);
+        r = manager_submit_io(md->manager, md, io_call_work, tracks_done, c);
         if (r < 0) {
                 io_call_free(c);
                 return r;
